@@ -1,0 +1,1 @@
+"""Runnable examples of temporal_runtime; each module runs with `python -m examples.<name>`."""

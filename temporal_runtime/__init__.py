@@ -1,0 +1,93 @@
+"""temporal_runtime: Temporal workflows as plain, typed Python classes.
+
+Example:
+    >>> from pydantic import BaseModel
+    >>> from temporal_runtime import Workflow, activity_def
+    >>> class Shout(BaseModel):
+    ...     text: str
+    >>> @activity_def("readme_shout")
+    ... async def shout(args: Shout) -> str:
+    ...     return args.text.upper()
+    >>> class ReadmeShouter(Workflow):
+    ...     async def run(self, text: str) -> str:
+    ...         return await self.exec(shout, Shout(text=text), timeout=10)
+"""
+
+from temporal_runtime.activity import Activity, ActivityInfo, activity_def, activity_info, heartbeat, is_cancelled
+from temporal_runtime.client import (
+    ExecutionStatus,
+    MethodHandle,
+    StartOptions,
+    WorkflowClient,
+    WorkflowStarter,
+    WorkflowStatus,
+)
+from temporal_runtime.common import RetryPolicy, TLSConfig, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporal_runtime.config import RuntimeConfig, load_config
+from temporal_runtime.devserver import DevServer
+from temporal_runtime.engine import EngineState, HealthStatus, TemporalEngine
+from temporal_runtime.errors import (
+    ActivityError,
+    ApplicationError,
+    ConfigError,
+    EngineNotStartedError,
+    EngineStateError,
+    NotInWorkflowError,
+    QueryFailedError,
+    RegistrationError,
+    TemporalRuntimeError,
+    UpdateFailedError,
+    WorkflowAlreadyStartedError,
+    WorkflowCancelledError,
+    WorkflowFailedError,
+    WorkflowNotFoundError,
+    WorkflowTerminatedError,
+    WorkflowTimedOutError,
+)
+from temporal_runtime.workflow import Workflow, WorkflowInfo, wf_query, wf_signal, wf_update
+
+__all__ = [
+    "Activity",
+    "ActivityError",
+    "ActivityInfo",
+    "ApplicationError",
+    "ConfigError",
+    "DevServer",
+    "EngineNotStartedError",
+    "EngineState",
+    "EngineStateError",
+    "ExecutionStatus",
+    "HealthStatus",
+    "MethodHandle",
+    "NotInWorkflowError",
+    "QueryFailedError",
+    "RegistrationError",
+    "RetryPolicy",
+    "RuntimeConfig",
+    "StartOptions",
+    "TLSConfig",
+    "TemporalEngine",
+    "TemporalRuntimeError",
+    "UpdateFailedError",
+    "Workflow",
+    "WorkflowAlreadyStartedError",
+    "WorkflowCancelledError",
+    "WorkflowClient",
+    "WorkflowFailedError",
+    "WorkflowIDConflictPolicy",
+    "WorkflowIDReusePolicy",
+    "WorkflowInfo",
+    "WorkflowNotFoundError",
+    "WorkflowStarter",
+    "WorkflowStatus",
+    "WorkflowTerminatedError",
+    "WorkflowTimedOutError",
+    "activity_def",
+    "activity_info",
+    "heartbeat",
+    "is_cancelled",
+    "load_config",
+    "wf_query",
+    "wf_signal",
+    "wf_update",
+]

@@ -1,0 +1,182 @@
+"""The frozen definition behind every `activity_def`, and the function the worker runs."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import temporalio.activity
+import temporalio.common
+from pydantic import TypeAdapter, ValidationError
+from temporalio.exceptions import ApplicationError
+
+from temporal_runtime._internal._signatures import read_signature
+from temporal_runtime._internal._validation import describe_validation_error
+from temporal_runtime.errors import RegistrationError
+
+INVALID_INPUT = "InvalidActivityInput"
+INVALID_RESULT = "InvalidActivityResult"
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityOptions:
+    """Timeouts, retry policy and task queue for scheduling an activity; None means unset."""
+
+    start_to_close: timedelta | None = None
+    schedule_to_close: timedelta | None = None
+    schedule_to_start: timedelta | None = None
+    heartbeat: timedelta | None = None
+    retry_policy: temporalio.common.RetryPolicy | None = None
+    task_queue: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityDefinition:
+    """Everything the worker and `exec` need to know about one activity, built once."""
+
+    name: str
+    fn: Callable[..., Any]
+    origin: str
+    is_async: bool
+    takes_args: bool
+    args_type: Any
+    result_type: Any
+    args_adapter: TypeAdapter[Any] | None
+    result_adapter: TypeAdapter[Any] | None
+    defaults: ActivityOptions
+    temporal_fn: Callable[..., Any] = field(repr=False)
+
+    @property
+    def task_queue(self) -> str | None:
+        return self.defaults.task_queue
+
+    def convert_result(self, value: Any) -> Any:
+        """Turn the JSON value an activity returned into its declared `Result` type."""
+        if self.result_adapter is None:
+            return value
+        return self.result_adapter.validate_python(value)
+
+
+def _fail(message: str, kind: str) -> ApplicationError:
+    return ApplicationError(message, type=kind, non_retryable=True)
+
+
+def _decode_args(defn_name: str, adapter: TypeAdapter[Any] | None, payloads: tuple[Any, ...]) -> Any:
+    expected = 0 if adapter is None else 1
+    if len(payloads) != expected:
+        raise _fail(
+            f"activity '{defn_name}' takes {expected} argument(s), got {len(payloads)}; "
+            "schedule it with self.exec(activity, args)",
+            INVALID_INPUT,
+        )
+    if adapter is None:
+        return None
+    try:
+        return adapter.validate_python(payloads[0])
+    except ValidationError as err:
+        detail = describe_validation_error(err, prefix="args")
+        raise _fail(f"activity '{defn_name}' input is invalid: {detail}", INVALID_INPUT) from None
+
+
+def _check_result(defn_name: str, adapter: TypeAdapter[Any] | None, value: Any) -> Any:
+    if adapter is None:
+        return value
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as err:
+        detail = describe_validation_error(err, prefix="result")
+        raise _fail(
+            f"activity '{defn_name}' returned a value that does not match its Result: {detail}",
+            INVALID_RESULT,
+        ) from None
+
+
+def _make_temporal_fn(
+    name: str,
+    fn: Callable[..., Any],
+    is_async: bool,
+    args_adapter: TypeAdapter[Any] | None,
+    result_adapter: TypeAdapter[Any] | None,
+) -> Callable[..., Any]:
+    # The entry takes *payloads with no annotations, so temporalio hands over plain JSON
+    # values and all validation (and its error messages) stays ours.
+    takes_args = args_adapter is not None
+    if is_async:
+
+        async def run_async(*payloads: Any) -> Any:
+            args = _decode_args(name, args_adapter, payloads)
+            result = await (fn(args) if takes_args else fn())
+            return _check_result(name, result_adapter, result)
+
+        entry: Callable[..., Any] = run_async
+    else:
+
+        def run_sync(*payloads: Any) -> Any:
+            args = _decode_args(name, args_adapter, payloads)
+            result = fn(args) if takes_args else fn()
+            return _check_result(name, result_adapter, result)
+
+        entry = run_sync
+    entry.__name__ = entry.__qualname__ = f"activity_{name}"
+    return temporalio.activity.defn(name=name)(entry)
+
+
+def build_activity_definition(
+    name: str,
+    fn: Callable[..., Any],
+    *,
+    args_type: Any,
+    result_type: Any,
+    defaults: ActivityOptions,
+) -> ActivityDefinition:
+    """Read `fn` once, infer Args/Result where not given, and validate everything together."""
+    where = f"activity '{name}' ({getattr(fn, '__qualname__', fn)!r})"
+    problems: list[str] = []
+    if not name or not isinstance(name, str):  # pyright: ignore[reportUnnecessaryIsInstance]
+        problems.append(f"{where}: the activity name must be a non-empty string")
+    if not callable(fn):
+        raise RegistrationError(f"{where}: activity_def must decorate a function, got {fn!r}")
+    is_async = inspect.iscoroutinefunction(fn)
+    sig = read_signature(fn, where=where, skip_self=False, require_annotations=args_type is None)
+    problems.extend(sig.problems)
+    params = list(sig.signature.parameters.values())
+    required = [p for p in params if p.default is inspect.Parameter.empty]
+    if len(params) > 1 and len(required) > 1:
+        problems.append(
+            f"{where}: takes {len(params)} parameters; an activity takes one input "
+            "(a Pydantic model holding all fields) or none"
+        )
+    takes_args = bool(params)
+    if args_type is None and takes_args and sig.params:
+        args_type = sig.params[0].annotation
+    if result_type is None and sig.return_annotation not in (None, type(None), Any):
+        result_type = sig.return_annotation
+    args_adapter: TypeAdapter[Any] | None = None
+    result_adapter: TypeAdapter[Any] | None = None
+    try:
+        if takes_args:
+            args_adapter = TypeAdapter(args_type if args_type is not None else Any)
+        if result_type is not None:
+            result_adapter = TypeAdapter(result_type)
+    except Exception as err:
+        problems.append(f"{where}: Args/Result cannot be validated by Pydantic: {err}")
+    if problems:
+        raise RegistrationError(
+            f"Invalid activity '{name}' for {len(problems)} reason(s):\n- " + "\n- ".join(problems)
+        )
+    return ActivityDefinition(
+        name=name,
+        fn=fn,
+        origin=f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}",
+        is_async=is_async,
+        takes_args=takes_args,
+        args_type=args_type,
+        result_type=result_type,
+        args_adapter=args_adapter,
+        result_adapter=result_adapter,
+        defaults=defaults,
+        temporal_fn=_make_temporal_fn(name, fn, is_async, args_adapter, result_adapter),
+    )

@@ -1,0 +1,122 @@
+"""Read a callable's signature once, with string annotations resolved (as FastAPI does)."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import TypeAdapter
+
+_EMPTY = inspect.Parameter.empty
+
+
+@dataclass(frozen=True, slots=True)
+class ParamInfo:
+    """One parameter of a user method, with its resolved annotation and a validator."""
+
+    name: str
+    annotation: Any
+    default: Any
+    adapter: TypeAdapter[Any]
+
+    @property
+    def required(self) -> bool:
+        return self.default is _EMPTY
+
+
+@dataclass(frozen=True, slots=True)
+class TypedSignature:
+    """A signature whose annotations are real objects, plus the problems found reading it."""
+
+    signature: inspect.Signature
+    params: tuple[ParamInfo, ...]
+    return_annotation: Any
+    return_adapter: TypeAdapter[Any] | None
+    problems: tuple[str, ...]
+
+
+def _resolve_hints(fn: Callable[..., Any], localns: dict[str, Any] | None) -> dict[str, Any]:
+    module = sys.modules.get(getattr(fn, "__module__", ""), None)
+    globalns = dict(vars(module)) if module is not None else {}
+    return typing.get_type_hints(fn, globalns=globalns, localns=localns, include_extras=True)
+
+
+def read_signature(
+    fn: Callable[..., Any],
+    *,
+    where: str,
+    skip_self: bool,
+    localns: dict[str, Any] | None = None,
+    require_annotations: bool = True,
+    allow_positional_only: bool = False,
+) -> TypedSignature:
+    """Resolve annotations and build one `TypeAdapter` per parameter and for the return.
+
+    `where` names the method for messages ("OrderWorkflow.process_order"). Problems are
+    collected, not raised, so that a class definition reports all of them at once.
+    """
+    problems: list[str] = []
+    signature = inspect.signature(fn)
+    try:
+        hints = _resolve_hints(fn, localns)
+    except Exception as err:  # a NameError from a forward reference is the common case
+        problems.append(
+            f"{where}: cannot resolve its annotations ({type(err).__name__}: {err}); "
+            "define or import the referenced types at module level"
+        )
+        hints = {}
+    params: list[ParamInfo] = []
+    for index, param in enumerate(signature.parameters.values()):
+        if skip_self and index == 0:
+            continue
+        if param.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            problems.append(
+                f"{where}: parameter '{param.name}' is *args/**kwargs; workflow and activity "
+                "inputs travel by name, so declare each parameter explicitly"
+            )
+            continue
+        if param.kind is inspect.Parameter.POSITIONAL_ONLY and not allow_positional_only:
+            problems.append(
+                f"{where}: parameter '{param.name}' is positional-only; inputs travel as "
+                "keyword arguments, so remove the '/'"
+            )
+            continue
+        annotation = hints.get(param.name, _EMPTY)
+        if annotation is _EMPTY:
+            if require_annotations:
+                problems.append(
+                    f"{where}: parameter '{param.name}' has no type annotation; annotate it "
+                    "(for example '{0}: str') so inputs can be validated".format(param.name)
+                )
+                continue
+            annotation = Any
+        try:
+            adapter: TypeAdapter[Any] = TypeAdapter(annotation)
+        except Exception as err:
+            problems.append(
+                f"{where}: parameter '{param.name}' has a type Pydantic cannot validate "
+                f"({annotation!r}: {err}); use a Pydantic model or a standard type"
+            )
+            continue
+        params.append(ParamInfo(param.name, annotation, param.default, adapter))
+    return_annotation = hints.get("return", Any)
+    return_adapter: TypeAdapter[Any] | None = None
+    if return_annotation not in (None, type(None), Any):
+        try:
+            return_adapter = TypeAdapter(return_annotation)
+        except Exception as err:
+            problems.append(
+                f"{where}: return type {return_annotation!r} cannot be validated by Pydantic "
+                f"({err}); return a Pydantic model or a standard type"
+            )
+    return TypedSignature(
+        signature=signature,
+        params=tuple(params),
+        return_annotation=return_annotation,
+        return_adapter=return_adapter,
+        problems=tuple(problems),
+    )

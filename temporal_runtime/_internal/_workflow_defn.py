@@ -1,0 +1,293 @@
+"""Frozen workflow definitions and the one builder that reads a user class.
+
+The metaclass only calls `build_workflow_definition`; everything that can be wrong with a
+class is found here, at import time, and reported in one `RegistrationError`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+from pydantic import TypeAdapter, ValidationError
+
+from temporal_runtime._internal._signatures import ParamInfo, read_signature
+from temporal_runtime._internal._validation import describe_validation_error
+from temporal_runtime.errors import RegistrationError
+
+HandlerKind = Literal["signal", "query", "update"]
+HANDLER_ATTR = "__temporal_runtime_handler__"
+
+# Names `Workflow` adds to user classes; a user attribute with one of these names would
+# silently break the runtime, so defining one is a registration error.
+RESERVED_NAMES = frozenset(
+    {
+        "exec",
+        "exec_local",
+        "child",
+        "sleep",
+        "wait_until",
+        "now",
+        "uuid4",
+        "random",
+        "logger",
+        "info",
+        "continue_as_new",
+        "patched",
+        "deprecate_patch",
+        "client",
+        "async_",
+        "after",
+        "with_options",
+        "start",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HandlerMarker:
+    """What `@wf_signal`/`@wf_query`/`@wf_update` leave on a function; nothing else."""
+
+    kind: HandlerKind
+    name: str | None
+    validator: Callable[..., Any] | None = None
+
+
+class InputError(Exception):
+    """Raised by the definitions when an input does not fit; the message says what to fix."""
+
+
+def _check_kwargs_names(where: str, params: tuple[ParamInfo, ...], kwargs: Mapping[str, Any]) -> None:
+    names = [p.name for p in params]
+    extra = [k for k in kwargs if k not in names]
+    missing = [p.name for p in params if p.required and p.name not in kwargs]
+    if extra or missing:
+        bits: list[str] = []
+        if missing:
+            bits.append("missing kwarg(s) " + ", ".join(repr(m) for m in missing))
+        if extra:
+            bits.append("unexpected kwarg(s) " + ", ".join(repr(e) for e in extra))
+        raise InputError(f"{where}: {'; '.join(bits)}; it takes ({', '.join(names)})")
+
+
+def _validate_param(where: str, param: ParamInfo, value: Any) -> Any:
+    try:
+        return param.adapter.validate_python(value)
+    except ValidationError as err:
+        raise InputError(
+            f"{where}: kwarg '{param.name}' is invalid: "
+            + describe_validation_error(err, prefix=param.name)
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class MethodDefinition:
+    """One entry method: its parameters with validators, and its return type."""
+
+    name: str
+    qualname: str
+    params: tuple[ParamInfo, ...]
+    signature: inspect.Signature  # without self, for binding proxy calls
+    return_annotation: Any
+    return_adapter: TypeAdapter[Any] | None
+    positional_names: tuple[str, ...]
+
+    def bind(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        """Map a proxy call's arguments to names, as the method itself would."""
+        if not kwargs and len(args) == len(self.positional_names):
+            return dict(zip(self.positional_names, args, strict=True))
+        try:
+            return dict(self.signature.bind(*args, **kwargs).arguments)
+        except TypeError as err:
+            raise TypeError(f"{self.qualname}{self.signature}: {err}") from None
+
+    def validate_kwargs(self, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        """Check names, then convert each kwarg to its annotated type (raises `InputError`)."""
+        _check_kwargs_names(self.qualname, self.params, kwargs)
+        return {p.name: _validate_param(self.qualname, p, kwargs[p.name]) for p in self.params if p.name in kwargs}
+
+    def convert_result(self, value: Any) -> Any:
+        """Turn the JSON result into the return annotation (the caller gets a model)."""
+        if self.return_adapter is None:
+            return value
+        return self.return_adapter.validate_python(value)
+
+
+@dataclass(frozen=True, slots=True)
+class HandlerDefinition:
+    """A signal, query or update handler of a workflow class."""
+
+    kind: HandlerKind
+    name: str
+    attr: str
+    qualname: str
+    params: tuple[ParamInfo, ...]
+    return_adapter: TypeAdapter[Any] | None
+    is_async: bool
+    validator: Callable[..., Any] | None
+
+    def validate_args(self, args: tuple[Any, ...]) -> list[Any]:
+        """Convert positional handler arguments to their annotated types (raises `InputError`)."""
+        required = sum(1 for p in self.params if p.required)
+        if not required <= len(args) <= len(self.params):
+            names = ", ".join(p.name for p in self.params)
+            raise InputError(
+                f"{self.kind} '{self.name}' ({self.qualname}) takes ({names}); got {len(args)} argument(s)"
+            )
+        return [_validate_param(self.qualname, p, a) for p, a in zip(self.params, args, strict=False)]
+
+    def convert_result(self, value: Any) -> Any:
+        if self.return_adapter is None:
+            return value
+        return self.return_adapter.validate_python(value)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowDefinition:
+    """The frozen description of one workflow class, stored on it as `__temporal_runtime__`."""
+
+    name: str
+    cls: type
+    origin: str
+    task_queue: str | None
+    abstract: bool
+    methods: Mapping[str, MethodDefinition]
+    handlers: Mapping[str, HandlerDefinition]  # by Python attribute name
+    signals: Mapping[str, HandlerDefinition]  # by Temporal name
+    queries: Mapping[str, HandlerDefinition]
+    updates: Mapping[str, HandlerDefinition]
+    adapter: type | None = field(default=None, compare=False)
+
+    @property
+    def adapter_name(self) -> str:
+        return "_" + self.cls.__qualname__.replace(".", "_").replace("<", "").replace(">", "") + "__TemporalWorkflow"
+
+    def entry_list(self) -> str:
+        """`process(order), cancel_all()`: the entry methods, for error messages."""
+        return ", ".join(
+            f"{m.name}({', '.join(p.name for p in m.params)})" for m in self.methods.values()
+        ) or "(none)"
+
+    def method(self, name: str) -> MethodDefinition:
+        """The entry method `name`, or an `AttributeError` that lists the ones that exist."""
+        found = self.methods.get(name)
+        if found is None:
+            raise AttributeError(
+                f"{self.cls.__name__} has no entry method '{name}'; entry methods: {self.entry_list()}"
+            )
+        return found
+
+    def explain_unknown(self, name: str) -> str:
+        """Why `name` cannot be started as an entry method, for a dispatch error."""
+        if name in self.handlers:
+            h = self.handlers[name]
+            return f"'{name}' is a {h.kind} handler, not an entry method; send it as a {h.kind}"
+        for table in (self.signals, self.queries, self.updates):
+            if name in table:
+                h = table[name]
+                return f"'{name}' is a {h.kind} handler, not an entry method; send it as a {h.kind}"
+        if name.startswith("_"):
+            return f"'{name}' is private; only public async methods can be started"
+        return f"'{name}' is not an entry method"
+
+
+def _owned_attributes(cls: type, stop: type) -> dict[str, Any]:
+    """Attributes defined by `cls` and its bases up to (not including) the runtime's base."""
+    found: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):
+        if klass is object or (isinstance(klass, type) and issubclass(stop, klass)):
+            continue
+        found.update(vars(klass))
+    return found
+
+
+def build_workflow_definition(
+    cls: type,
+    *,
+    base: type,
+    name: str | None,
+    task_queue: str | None,
+    abstract: bool,
+) -> WorkflowDefinition:
+    """Read every method of `cls` once and return its frozen definition (or raise)."""
+    wf_name = name or cls.__name__
+    problems: list[str] = []
+    own = vars(cls)
+    for attr in sorted(RESERVED_NAMES & own.keys()):
+        problems.append(
+            f"{cls.__name__}.{attr}: '{attr}' is a Workflow helper and cannot be redefined; "
+            "rename your method"
+        )
+    methods: dict[str, MethodDefinition] = {}
+    handlers: dict[str, HandlerDefinition] = {}
+    for attr, value in _owned_attributes(cls, base).items():
+        if attr in RESERVED_NAMES:
+            continue
+        marker: HandlerMarker | None = getattr(value, HANDLER_ATTR, None)
+        if marker is not None and inspect.isfunction(value):
+            qualname = f"{cls.__name__}.{attr}"
+            sig = read_signature(value, where=qualname, skip_self=True, allow_positional_only=True)
+            problems.extend(sig.problems)
+            is_async = inspect.iscoroutinefunction(value)
+            if marker.kind == "update" and not is_async:
+                problems.append(f"{qualname}: an update handler must be 'async def'")
+            handlers[attr] = HandlerDefinition(
+                kind=marker.kind,
+                name=marker.name or attr,
+                attr=attr,
+                qualname=qualname,
+                params=sig.params,
+                return_adapter=sig.return_adapter,
+                is_async=is_async,
+                validator=marker.validator,
+            )
+            continue
+        if attr.startswith("_") or not inspect.iscoroutinefunction(value):
+            continue
+        qualname = f"{cls.__name__}.{attr}"
+        sig = read_signature(value, where=qualname, skip_self=True)
+        problems.extend(sig.problems)
+        params = list(sig.signature.parameters.values())[1:]
+        methods[attr] = MethodDefinition(
+            name=attr,
+            qualname=qualname,
+            params=sig.params,
+            signature=sig.signature.replace(parameters=params),
+            return_annotation=sig.return_annotation,
+            return_adapter=sig.return_adapter,
+            positional_names=tuple(p.name for p in params),
+        )
+    by_kind: dict[HandlerKind, dict[str, HandlerDefinition]] = {"signal": {}, "query": {}, "update": {}}
+    for handler in handlers.values():
+        table = by_kind[handler.kind]
+        if handler.name in table:
+            problems.append(
+                f"{handler.qualname}: {handler.kind} name '{handler.name}' is also used by "
+                f"{table[handler.name].qualname}; give each handler its own name"
+            )
+        table[handler.name] = handler
+    if not methods and not abstract:
+        problems.append(
+            f"{cls.__name__} has no entry method; add a public 'async def' method, or declare "
+            f"a base class with class {cls.__name__}(Workflow, abstract=True)"
+        )
+    if problems:
+        raise RegistrationError(
+            f"Invalid workflow class {cls.__qualname__} ({cls.__module__}) for "
+            f"{len(problems)} reason(s):\n- " + "\n- ".join(problems)
+        )
+    return WorkflowDefinition(
+        name=wf_name,
+        cls=cls,
+        origin=f"{cls.__module__}.{cls.__qualname__}",
+        task_queue=task_queue,
+        abstract=abstract,
+        methods=MappingProxyType(methods),
+        handlers=MappingProxyType(handlers),
+        signals=MappingProxyType(by_kind["signal"]),
+        queries=MappingProxyType(by_kind["query"]),
+        updates=MappingProxyType(by_kind["update"]),
+    )

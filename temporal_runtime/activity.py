@@ -1,0 +1,184 @@
+"""Activities: plain functions with Pydantic input and output, and helpers to use inside them.
+
+An activity is declared once with `activity_def` and scheduled from workflows with
+`self.exec(activity, args)`. The object `activity_def` returns still calls the function
+directly, so unit tests need nothing special.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, Generic, TypeVar, overload
+
+import temporalio.activity
+import temporalio.common
+import temporalio.workflow
+
+from temporal_runtime._internal import _registry
+from temporal_runtime._internal._activity_defn import (
+    ActivityDefinition,
+    ActivityOptions,
+    build_activity_definition,
+)
+from temporal_runtime.config import to_timedelta
+
+__all__ = ["Activity", "ActivityInfo", "activity_def", "activity_info", "heartbeat", "is_cancelled"]
+
+ArgsT = TypeVar("ArgsT")
+ResultT = TypeVar("ResultT")
+FnT = TypeVar("FnT", bound=Callable[..., Any])
+
+ActivityInfo = temporalio.activity.Info
+"""Information about the running activity (`activity_info()` returns one)."""
+
+
+class Activity(Generic[ArgsT, ResultT]):
+    """A registered activity: schedule it with ``self.exec(activity, args)``, or call it directly.
+
+    Calling the object runs the implementation in-process (``await send_email(args)`` in a
+    test); scheduling it from a workflow runs it on a worker with timeouts and retries.
+
+    Example:
+        >>> from pydantic import BaseModel
+        >>> class Greet(BaseModel):
+        ...     name: str
+        >>> @activity_def("doc_greet")
+        ... async def greet(args: Greet) -> str:
+        ...     return f"hello {args.name}"
+        >>> greet.name, greet.definition.result_type
+        ('doc_greet', <class 'str'>)
+    """
+
+
+    def __init__(self, definition: ActivityDefinition) -> None:
+        self.definition = definition
+        fn = definition.fn
+        self.__wrapped__ = fn
+        self.__doc__ = getattr(fn, "__doc__", None)
+        self.__name__ = getattr(fn, "__name__", definition.name)
+        self.__qualname__ = getattr(fn, "__qualname__", definition.name)
+        self.__module__ = getattr(fn, "__module__", __name__)
+
+    @property
+    def name(self) -> str:
+        """The activity's Temporal name (the first argument of `activity_def`)."""
+        return self.definition.name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the implementation directly, with no worker involved."""
+        return self.definition.fn(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Activity {self.definition.name!r} ({self.definition.origin})>"
+
+
+def _opt_duration(value: float | timedelta | None) -> timedelta | None:
+    return None if value is None else to_timedelta(value)
+
+
+@overload
+def activity_def(
+    name: str,
+    *,
+    Args: type[ArgsT],
+    Result: type[ResultT],
+    timeout: float | timedelta | None = None,
+    schedule_to_close: float | timedelta | None = None,
+    heartbeat_timeout: float | timedelta | None = None,
+    retry_policy: temporalio.common.RetryPolicy | None = None,
+    task_queue: str | None = None,
+) -> Callable[[Callable[..., Any]], Activity[ArgsT, ResultT]]: ...
+@overload
+def activity_def(
+    name: str,
+    *,
+    Args: Any = None,
+    Result: Any = None,
+    timeout: float | timedelta | None = None,
+    schedule_to_close: float | timedelta | None = None,
+    heartbeat_timeout: float | timedelta | None = None,
+    retry_policy: temporalio.common.RetryPolicy | None = None,
+    task_queue: str | None = None,
+) -> Callable[[Callable[..., Any]], Activity[Any, Any]]: ...
+def activity_def(
+    name: str,
+    *,
+    Args: Any = None,
+    Result: Any = None,
+    timeout: float | timedelta | None = None,
+    schedule_to_close: float | timedelta | None = None,
+    heartbeat_timeout: float | timedelta | None = None,
+    retry_policy: temporalio.common.RetryPolicy | None = None,
+    task_queue: str | None = None,
+) -> Callable[[Callable[..., Any]], Activity[Any, Any]]:
+    """Declare an activity named `name`; works as a decorator or called on a function.
+
+    `Args` and `Result` default to the function's annotations. The worker validates the
+    input against `Args` and the output against `Result`; a validation failure is a
+    non-retryable activity failure whose message names the field. A plain ``def`` runs in
+    the engine's thread pool, an ``async def`` on the event loop. `timeout` (start-to-close),
+    `schedule_to_close`, `heartbeat_timeout`, `retry_policy` and `task_queue` are defaults
+    for every ``exec`` of this activity; a call's own options win.
+
+    Example:
+        >>> from pydantic import BaseModel
+        >>> class ChargeArgs(BaseModel):
+        ...     amount: int
+        >>> @activity_def("doc_charge", timeout=30)
+        ... def charge(args: ChargeArgs) -> str:
+        ...     return f"charged {args.amount}"
+        >>> charge(ChargeArgs(amount=5))
+        'charged 5'
+    """
+    defaults = ActivityOptions(
+        start_to_close=_opt_duration(timeout),
+        schedule_to_close=_opt_duration(schedule_to_close),
+        heartbeat=_opt_duration(heartbeat_timeout),
+        retry_policy=retry_policy,
+        task_queue=task_queue,
+    )
+
+    def register(fn: Callable[..., Any]) -> Activity[Any, Any]:
+        definition = build_activity_definition(name, fn, args_type=Args, result_type=Result, defaults=defaults)
+        # Inside the workflow sandbox user modules are re-imported; those copies must not
+        # replace the real registrations the engine serves.
+        if not temporalio.workflow.unsafe.in_sandbox():
+            _registry.activities.add(name, definition, definition.origin)
+        return Activity(definition)
+
+    return register
+
+
+def heartbeat(*details: Any) -> None:
+    """Tell Temporal the running activity is alive (and learn of cancellation); no-op outside one.
+
+    Long activities should heartbeat and set ``heartbeat_timeout``; the details are given
+    back in ``activity_info().heartbeat_details`` on the next attempt.
+
+    Example:
+        >>> heartbeat("row 10")  # outside an activity this does nothing
+    """
+    if temporalio.activity.in_activity():
+        temporalio.activity.heartbeat(*details)
+
+
+def activity_info() -> ActivityInfo:
+    """Information about the running activity: id, attempt, workflow id, heartbeat details.
+
+    Example:
+        >>> @activity_def("doc_attempt")
+        ... async def attempt() -> int:
+        ...     return activity_info().attempt
+    """
+    return temporalio.activity.info()
+
+
+def is_cancelled() -> bool:
+    """Whether cancellation of the running activity has been requested (needs heartbeats).
+
+    Example:
+        >>> is_cancelled()  # outside an activity
+        False
+    """
+    return temporalio.activity.in_activity() and temporalio.activity.is_cancelled()

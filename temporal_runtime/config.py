@@ -1,0 +1,245 @@
+"""The runtime's own defaults: timeouts, retries, worker limits, task queue.
+
+They live in ``[tool.temporal-runtime]`` in pyproject.toml (found from the current directory
+upwards), or in the TOML file named by ``TEMPORAL_RUNTIME_CONFIG``. Connection settings
+(address, namespace, TLS, API key) are not here: they follow Temporal's own client
+configuration (``TEMPORAL_*`` variables and ``temporal.toml`` profiles), see `TemporalEngine`.
+
+Example pyproject.toml section::
+
+    [tool.temporal-runtime]
+    task_queue = "orders"
+
+    [tool.temporal-runtime.activity]
+    start_to_close = "2m"          # seconds as a number, or "500ms", "30s", "2m", "1h", "1d"
+
+    [tool.temporal-runtime.retry]
+    maximum_attempts = 5
+    non_retryable_error_types = ["ValueError"]
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import temporalio.common
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from temporal_runtime._internal._validation import describe_validation_error
+from temporal_runtime.errors import ConfigError
+
+__all__ = [
+    "CONFIG_ENV_VAR",
+    "ActivityDefaults",
+    "RetryDefaults",
+    "RuntimeConfig",
+    "WorkerDefaults",
+    "WorkflowDefaults",
+    "current_config",
+    "load_config",
+    "set_current_config",
+    "to_timedelta",
+]
+
+CONFIG_ENV_VAR = "TEMPORAL_RUNTIME_CONFIG"
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+
+
+def to_timedelta(value: float | timedelta | str) -> timedelta:
+    """Read a duration: seconds as a number, a `timedelta`, or a string like "30s" or "2m".
+
+    Example:
+        >>> to_timedelta("2m")
+        datetime.timedelta(seconds=120)
+        >>> to_timedelta(1.5)
+        datetime.timedelta(seconds=1, microseconds=500000)
+    """
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"expected a duration, got {value!r}")
+    if isinstance(value, int | float):
+        return timedelta(seconds=value)
+    match = _DURATION.match(value)
+    if match is None:
+        raise ValueError(f"expected a duration such as 30, '30s', '500ms', '2m', '1h', got {value!r}")
+    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2) or "s"])
+
+
+def _duration_or_none(value: Any) -> Any:
+    return None if value is None else to_timedelta(value)
+
+
+Duration = Annotated[timedelta, BeforeValidator(to_timedelta)]
+OptionalDuration = Annotated[timedelta | None, BeforeValidator(_duration_or_none)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ActivityDefaults(_Section):
+    """Timeouts `exec` applies when neither the call nor the activity definition sets one.
+
+    Example:
+        >>> ActivityDefaults(start_to_close="30s").start_to_close
+        datetime.timedelta(seconds=30)
+    """
+
+    start_to_close: OptionalDuration = Field(default=timedelta(minutes=5), gt=timedelta(0))
+    schedule_to_close: OptionalDuration = None
+    heartbeat: OptionalDuration = None
+
+
+class RetryDefaults(_Section):
+    """The retry policy `exec` applies when none is given (0 attempts means unlimited).
+
+    Example:
+        >>> RetryDefaults(maximum_attempts=3).to_retry_policy().maximum_attempts
+        3
+    """
+
+    maximum_attempts: int = Field(default=0, ge=0)
+    initial_interval: Duration = timedelta(seconds=1)
+    maximum_interval: OptionalDuration = None
+    backoff_coefficient: float = Field(default=2.0, ge=1.0)
+    non_retryable_error_types: tuple[str, ...] = ()
+
+    def to_retry_policy(self) -> temporalio.common.RetryPolicy:
+        """The Temporal retry policy these defaults describe."""
+        return temporalio.common.RetryPolicy(
+            initial_interval=self.initial_interval,
+            backoff_coefficient=self.backoff_coefficient,
+            maximum_interval=self.maximum_interval,
+            maximum_attempts=self.maximum_attempts,
+            non_retryable_error_types=list(self.non_retryable_error_types) or None,
+        )
+
+
+class WorkflowDefaults(_Section):
+    """Timeouts `start_method` applies to new workflows when the call sets none.
+
+    Example:
+        >>> WorkflowDefaults(execution_timeout="1d").execution_timeout
+        datetime.timedelta(days=1)
+    """
+
+    execution_timeout: OptionalDuration = None
+    run_timeout: OptionalDuration = None
+    task_timeout: OptionalDuration = None
+
+
+class WorkerDefaults(_Section):
+    """Concurrency limits and the drain timeout of the engine's workers.
+
+    Example:
+        >>> WorkerDefaults(drain_timeout=10).drain_timeout
+        datetime.timedelta(seconds=10)
+    """
+
+    max_concurrent_activities: int | None = Field(default=None, gt=0)
+    max_concurrent_workflow_tasks: int | None = Field(default=None, gt=0)
+    max_concurrent_local_activities: int | None = Field(default=None, gt=0)
+    activity_threads: int = Field(default=16, gt=0)
+    drain_timeout: Duration = timedelta(seconds=30)
+
+
+class RuntimeConfig(_Section):
+    """All of the runtime's defaults; every field has one, so an empty section is valid.
+
+    Example:
+        >>> cfg = RuntimeConfig.model_validate({"task_queue": "orders",
+        ...                                     "activity": {"start_to_close": "1m"}})
+        >>> cfg.task_queue, cfg.activity.start_to_close
+        ('orders', datetime.timedelta(seconds=60))
+    """
+
+    task_queue: str = "default"
+    activity: ActivityDefaults = ActivityDefaults()
+    retry: RetryDefaults = RetryDefaults()
+    workflow: WorkflowDefaults = WorkflowDefaults()
+    worker: WorkerDefaults = WorkerDefaults()
+
+
+def _find_pyproject(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"cannot read {path}: {err}") from err
+
+
+def load_config(path: str | os.PathLike[str] | None = None, *, start: Path | None = None) -> RuntimeConfig:
+    """Load the runtime defaults: `path`, else ``$TEMPORAL_RUNTIME_CONFIG``, else pyproject.toml.
+
+    A file named explicitly (or by the variable) may hold the settings at its top level or
+    under ``[tool.temporal-runtime]``. No file, or no section, gives the defaults.
+
+    Example:
+        >>> load_config(start=Path("/")).task_queue
+        'default'
+    """
+    source: Path | None
+    explicit = path if path is not None else os.environ.get(CONFIG_ENV_VAR) or None
+    if explicit is not None:
+        source = Path(explicit)
+        if not source.is_file():
+            raise ConfigError(
+                f"config file {source} does not exist (from "
+                f"{'the path argument' if path is not None else CONFIG_ENV_VAR}); fix the path"
+            )
+        data = _read_toml(source)
+        section = data.get("tool", {}).get("temporal-runtime", data)
+    else:
+        source = _find_pyproject(start or Path.cwd())
+        if source is None:
+            return RuntimeConfig()
+        section = _read_toml(source).get("tool", {}).get("temporal-runtime", {})
+    try:
+        return RuntimeConfig.model_validate(section)
+    except ValidationError as err:
+        raise ConfigError(
+            f"{source} [tool.temporal-runtime] is invalid: {describe_validation_error(err)}"
+        ) from None
+
+
+_current: RuntimeConfig | None = None
+
+
+def current_config() -> RuntimeConfig:
+    """The defaults in force in this process (loaded on first use, or set by an engine).
+
+    Example:
+        >>> isinstance(current_config(), RuntimeConfig)
+        True
+    """
+    global _current
+    if _current is None:
+        _current = load_config()
+    return _current
+
+
+def set_current_config(config: RuntimeConfig | None) -> None:
+    """Make `config` the process-wide defaults (None: reload from files on next use).
+
+    Example:
+        >>> set_current_config(RuntimeConfig(task_queue="q")); current_config().task_queue
+        'q'
+        >>> set_current_config(None)
+    """
+    global _current
+    _current = config

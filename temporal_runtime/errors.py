@@ -1,0 +1,289 @@
+"""The exceptions temporal_runtime raises, in one tree.
+
+```
+TemporalRuntimeError
+├── RegistrationError            a workflow or activity is defined wrongly (at import time)
+├── NotInWorkflowError           a workflow helper was called outside a running workflow
+├── EngineError (RuntimeError)
+│   ├── EngineNotStartedError    the engine was used before start() / after stop()
+│   └── EngineStateError         start() twice, or start() after stop()
+├── ConfigError                  the runtime configuration is invalid
+└── WorkflowError                carries workflow_id, workflow_type and method
+    ├── WorkflowFailedError      the workflow ended without a result (root cause in the message)
+    │   ├── WorkflowCancelledError
+    │   ├── WorkflowTerminatedError
+    │   └── WorkflowTimedOutError
+    ├── WorkflowAlreadyStartedError
+    ├── WorkflowNotFoundError
+    ├── QueryFailedError
+    └── UpdateFailedError
+```
+
+Inside workflows and activities, Temporal's own failure types apply. They are re-exported
+here so that user code needs no `temporalio` import: raise `ApplicationError(...,
+non_retryable=True)` from an activity to stop its retries, and catch `ActivityError` in a
+workflow to handle an activity that failed for good.
+"""
+
+from __future__ import annotations
+
+from temporalio.exceptions import (
+    ActivityError,
+    ApplicationError,
+    CancelledError,
+    ChildWorkflowError,
+)
+
+__all__ = [
+    "ActivityError",
+    "ApplicationError",
+    "CancelledError",
+    "ChildWorkflowError",
+    "ConfigError",
+    "EngineError",
+    "EngineNotStartedError",
+    "EngineStateError",
+    "NotInWorkflowError",
+    "QueryFailedError",
+    "RegistrationError",
+    "TemporalRuntimeError",
+    "UpdateFailedError",
+    "WorkflowAlreadyStartedError",
+    "WorkflowCancelledError",
+    "WorkflowError",
+    "WorkflowFailedError",
+    "WorkflowNotFoundError",
+    "WorkflowTerminatedError",
+    "WorkflowTimedOutError",
+]
+
+
+class TemporalRuntimeError(Exception):
+    """Base class of every error temporal_runtime raises itself.
+
+    Example:
+        >>> try:
+        ...     raise RegistrationError("duplicate workflow name 'Orders'")
+        ... except TemporalRuntimeError as err:
+        ...     print(type(err).__name__)
+        RegistrationError
+    """
+
+
+class RegistrationError(TemporalRuntimeError):
+    """A workflow or activity definition is invalid; raised when the class or function is defined.
+
+    The message lists every problem found, each naming the class, method or activity and
+    what to write instead.
+
+    Example:
+        >>> from temporal_runtime import activity_def
+        >>> async def a(x: int) -> int: return x
+        >>> _ = activity_def("doc_dup")(a)
+        >>> activity_def("doc_dup")(a)
+        Traceback (most recent call last):
+        ...
+        temporal_runtime.errors.RegistrationError: activity name 'doc_dup' is already ...
+    """
+
+
+class NotInWorkflowError(TemporalRuntimeError):
+    """A workflow helper (`exec`, `sleep`, ...) was called outside a running workflow.
+
+    In a unit test, patch the helper (`patch.object(wf, "exec", new_callable=AsyncMock)`) or
+    run the workflow with `temporal_runtime.testing`.
+
+    Example:
+        >>> import asyncio
+        >>> from temporal_runtime import Workflow
+        >>> class DocSleeper(Workflow):
+        ...     async def run(self) -> None:
+        ...         await self.sleep(1)
+        >>> asyncio.run(DocSleeper().run())
+        Traceback (most recent call last):
+        ...
+        temporal_runtime.errors.NotInWorkflowError: DocSleeper.sleep() was called outside ...
+    """
+
+
+class ConfigError(TemporalRuntimeError):
+    """The runtime configuration (pyproject.toml, a config file or arguments) is invalid.
+
+    Example:
+        >>> raise ConfigError("[tool.temporal-runtime] activity.start_to_close: must be > 0")
+        Traceback (most recent call last):
+        ...
+        temporal_runtime.errors.ConfigError: [tool.temporal-runtime] activity.start_to_close: ...
+    """
+
+
+class EngineError(TemporalRuntimeError, RuntimeError):
+    """The engine was used in a state that does not allow the call.
+
+    Example:
+        >>> issubclass(EngineNotStartedError, EngineError)
+        True
+    """
+
+
+class EngineNotStartedError(EngineError):
+    """The engine has no connection yet (or any more): call `await engine.start()` first.
+
+    Example:
+        >>> raise EngineNotStartedError("call await engine.start() first")
+        Traceback (most recent call last):
+        ...
+        temporal_runtime.errors.EngineNotStartedError: call await engine.start() first
+    """
+
+
+class EngineStateError(EngineError):
+    """`start()` was called on an engine that is running or already stopped.
+
+    Example:
+        >>> raise EngineStateError("engine is already running")
+        Traceback (most recent call last):
+        ...
+        temporal_runtime.errors.EngineStateError: engine is already running
+    """
+
+
+class WorkflowError(TemporalRuntimeError):
+    """An error about one workflow execution.
+
+    Attributes:
+        workflow_id: The workflow id.
+        workflow_type: The Temporal workflow type (the class name or its ``name=``), if known.
+        method: The entry method, if known.
+
+    Example:
+        >>> err = WorkflowError("boom", workflow_id="order-1", workflow_type="Orders")
+        >>> err.workflow_id
+        'order-1'
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        workflow_id: str | None = None,
+        workflow_type: str | None = None,
+        method: str | None = None,
+        run_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.workflow_id = workflow_id
+        self.workflow_type = workflow_type
+        self.method = method
+        self.run_id = run_id
+
+
+class WorkflowFailedError(WorkflowError):
+    """The workflow ended without a result; the message carries the root cause.
+
+    The original temporalio error chain is kept as ``__cause__``; ``root_cause_type`` and
+    ``root_cause_message`` hold the innermost failure (typically the activity's error).
+
+    Example:
+        >>> err = WorkflowFailedError("Orders.process failed: ValueError: card declined",
+        ...                           root_cause_type="ValueError",
+        ...                           root_cause_message="card declined")
+        >>> err.root_cause_type
+        'ValueError'
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        root_cause_type: str | None = None,
+        root_cause_message: str | None = None,
+        workflow_id: str | None = None,
+        workflow_type: str | None = None,
+        method: str | None = None,
+        run_id: str | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            workflow_id=workflow_id,
+            workflow_type=workflow_type,
+            method=method,
+            run_id=run_id,
+        )
+        self.root_cause_type = root_cause_type
+        self.root_cause_message = root_cause_message
+
+
+class WorkflowCancelledError(WorkflowFailedError):
+    """The workflow was cancelled (``engine.cancel`` / ``handle.cancel``) and did not return.
+
+    Example:
+        >>> issubclass(WorkflowCancelledError, WorkflowFailedError)
+        True
+    """
+
+
+class WorkflowTerminatedError(WorkflowFailedError):
+    """The workflow was terminated (``engine.terminate``); the reason is in the message.
+
+    Example:
+        >>> issubclass(WorkflowTerminatedError, WorkflowFailedError)
+        True
+    """
+
+
+class WorkflowTimedOutError(WorkflowFailedError):
+    """The workflow hit its execution or run timeout.
+
+    Example:
+        >>> issubclass(WorkflowTimedOutError, WorkflowFailedError)
+        True
+    """
+
+
+class WorkflowAlreadyStartedError(WorkflowError):
+    """A workflow with this id is already running (or the reuse policy forbids a new run).
+
+    Pass ``id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING`` to attach to it instead.
+
+    Example:
+        >>> raise WorkflowAlreadyStartedError("workflow id 'order-42' is already running",
+        ...                                   workflow_id="order-42")
+        Traceback (most recent call last):
+        ...
+        temporal_runtime.errors.WorkflowAlreadyStartedError: workflow id 'order-42' is ...
+    """
+
+
+class WorkflowNotFoundError(WorkflowError):
+    """No workflow with this id exists in the namespace.
+
+    Example:
+        >>> raise WorkflowNotFoundError("no workflow 'x' in namespace 'default'", workflow_id="x")
+        Traceback (most recent call last):
+        ...
+        temporal_runtime.errors.WorkflowNotFoundError: no workflow 'x' in namespace 'default'
+    """
+
+
+class QueryFailedError(WorkflowError):
+    """A query was rejected by the workflow (unknown name, bad arguments, or the handler raised).
+
+    Example:
+        >>> raise QueryFailedError("query 'statuz' failed: unknown query", workflow_id="o-1")
+        Traceback (most recent call last):
+        ...
+        temporal_runtime.errors.QueryFailedError: query 'statuz' failed: unknown query
+    """
+
+
+class UpdateFailedError(WorkflowError):
+    """An update was rejected by its validator or failed in its handler.
+
+    Example:
+        >>> raise UpdateFailedError("update 'set_priority' rejected: must be 1..5")
+        Traceback (most recent call last):
+        ...
+        temporal_runtime.errors.UpdateFailedError: update 'set_priority' rejected: must be 1..5
+    """

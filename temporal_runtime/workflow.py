@@ -1,0 +1,452 @@
+"""Workflows as plain classes: `Workflow`, its helpers, and the handler decorators.
+
+Every public ``async def`` of a `Workflow` subclass is an entry method that can be
+started; ``@wf_signal``, ``@wf_query`` and ``@wf_update`` mark the handlers. Inside a
+running workflow the helpers (`exec`, `sleep`, `wait_until`, ...) talk to Temporal;
+outside one the class is a plain object whose helpers raise `NotInWorkflowError`, so a unit
+test can patch them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import datetime, timedelta
+from random import Random
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
+from uuid import UUID
+
+import temporalio.common
+from typing_extensions import Concatenate, ParamSpec, Self
+
+from temporal_runtime._internal import _registry
+from temporal_runtime._internal._activity_defn import ActivityDefinition, ActivityOptions
+from temporal_runtime._internal._metaclass import DEFINITION_ATTR, _WorkflowMeta
+from temporal_runtime._internal._runtime import (
+    RUNTIME_ATTR,
+    WorkflowInfo,
+    WorkflowRuntime,
+    resolve_activity_options,
+)
+from temporal_runtime._internal._workflow_defn import HANDLER_ATTR, HandlerMarker, WorkflowDefinition
+from temporal_runtime.activity import Activity
+from temporal_runtime.config import to_timedelta
+from temporal_runtime.errors import NotInWorkflowError, RegistrationError
+
+if TYPE_CHECKING:
+    from temporal_runtime.client import MethodHandle, WorkflowStarter
+    from temporal_runtime.engine import TemporalEngine
+
+__all__ = ["Workflow", "WorkflowInfo", "wf_query", "wf_signal", "wf_update"]
+
+ArgsT = TypeVar("ArgsT")
+ResultT = TypeVar("ResultT")
+R = TypeVar("R")
+P = ParamSpec("P")
+FnT = TypeVar("FnT", bound=Callable[..., Any])
+
+_NO_ARGS: Any = object()
+_fallback_loggers: dict[str, logging.Logger] = {}
+
+
+def _activity_definition(activity: Activity[Any, Any] | str) -> ActivityDefinition:
+    if isinstance(activity, Activity):
+        return activity.definition
+    found = _registry.activities.get(activity)
+    if found is None:
+        raise LookupError(
+            f"no activity named {activity!r} is defined in this process; pass the object "
+            f"activity_def returned, or define it first (known: {_registry.activities.names()})"
+        )
+    return found
+
+
+class Workflow(metaclass=_WorkflowMeta):
+    """Base class of workflows: subclass it, write ``async def`` entry methods, use the helpers.
+
+    Class keywords: ``name=`` (the Temporal workflow type; default the class name),
+    ``task_queue=`` (default: the engine's), ``abstract=True`` for a shared base class.
+    The helper names (`exec`, `sleep`, `client`, ...) are reserved: a subclass that defines
+    one is rejected when it is defined.
+
+    Example:
+        >>> from pydantic import BaseModel
+        >>> class Greeting(BaseModel):
+        ...     text: str
+        >>> class DocGreeter(Workflow):
+        ...     async def greet(self, name: str) -> Greeting:
+        ...         await self.sleep(1)
+        ...         return Greeting(text=f"hello {name}")
+        >>> sorted(DocGreeter.__temporal_runtime__.methods)
+        ['greet']
+    """
+
+    __temporal_runtime__: ClassVar[WorkflowDefinition]
+
+    # -- calling ---------------------------------------------------------------------------
+
+    if TYPE_CHECKING:
+
+        @classmethod
+        def client(cls, engine: TemporalEngine) -> Self: ...
+
+        @property
+        def async_(self) -> WorkflowStarter: ...
+
+        def after(self, delay: float | timedelta) -> WorkflowStarter: ...
+
+        def with_options(
+            self,
+            *,
+            workflow_id: str | None = None,
+            task_queue: str | None = None,
+            id_conflict_policy: temporalio.common.WorkflowIDConflictPolicy | None = None,
+            id_reuse_policy: temporalio.common.WorkflowIDReusePolicy | None = None,
+            start_delay: float | timedelta | None = None,
+            execution_timeout: float | timedelta | None = None,
+            run_timeout: float | timedelta | None = None,
+            task_timeout: float | timedelta | None = None,
+            retry_policy: temporalio.common.RetryPolicy | None = None,
+            memo: dict[str, Any] | None = None,
+        ) -> Self: ...
+
+        async def start(
+            self,
+            method: Callable[Concatenate[Self, P], Coroutine[Any, Any, R]],
+            *args: P.args,
+            **kwargs: P.kwargs,
+        ) -> MethodHandle[R]: ...
+
+    else:
+
+        @classmethod
+        def client(cls, engine: TemporalEngine) -> Any:
+            """A proxy to start this workflow's entry methods through `engine`.
+
+            ``await MyWorkflow.client(engine).process(x)`` starts and waits;
+            ``.async_.process(x)`` and ``.after(60).process(x)`` return a `MethodHandle`.
+            """
+            return engine.workflow_client(cls)
+
+    # -- helpers for workflow code ---------------------------------------------------------
+
+    def _runtime(self, helper: str) -> WorkflowRuntime:
+        runtime: WorkflowRuntime | None = getattr(self, RUNTIME_ATTR, None)
+        if runtime is None:
+            name = type(self).__name__
+            raise NotInWorkflowError(
+                f"{name}.{helper}() was called outside a running workflow. In a unit test, "
+                f"patch it: patch.object(wf, {helper!r}, new_callable=AsyncMock); or run the "
+                "workflow with temporal_runtime.testing (InMemoryEngine or local_engine)."
+            )
+        return runtime
+
+    @overload
+    async def exec(
+        self,
+        activity: Activity[None, ResultT],
+        /,
+        *,
+        timeout: float | timedelta | None = None,
+        schedule_to_close: float | timedelta | None = None,
+        heartbeat_timeout: float | timedelta | None = None,
+        retry_policy: temporalio.common.RetryPolicy | None = None,
+        task_queue: str | None = None,
+    ) -> ResultT: ...
+    @overload
+    async def exec(
+        self,
+        activity: Activity[ArgsT, ResultT],
+        args: ArgsT,
+        /,
+        *,
+        timeout: float | timedelta | None = None,
+        schedule_to_close: float | timedelta | None = None,
+        heartbeat_timeout: float | timedelta | None = None,
+        retry_policy: temporalio.common.RetryPolicy | None = None,
+        task_queue: str | None = None,
+    ) -> ResultT: ...
+    @overload
+    async def exec(
+        self,
+        activity: str,
+        args: Any = ...,
+        /,
+        *,
+        timeout: float | timedelta | None = None,
+        schedule_to_close: float | timedelta | None = None,
+        heartbeat_timeout: float | timedelta | None = None,
+        retry_policy: temporalio.common.RetryPolicy | None = None,
+        task_queue: str | None = None,
+    ) -> Any: ...
+    async def exec(
+        self,
+        activity: Activity[Any, Any] | str,
+        args: Any = _NO_ARGS,
+        /,
+        *,
+        timeout: float | timedelta | None = None,
+        schedule_to_close: float | timedelta | None = None,
+        heartbeat_timeout: float | timedelta | None = None,
+        retry_policy: temporalio.common.RetryPolicy | None = None,
+        task_queue: str | None = None,
+    ) -> Any:
+        """Run an activity on a worker and return its result (converted to its `Result`).
+
+        `timeout` is the start-to-close timeout in seconds (or a timedelta). Unset options
+        come from the activity's `activity_def` defaults, then from the configuration.
+
+        Example:
+            >>> class DocPipeline(Workflow):
+            ...     async def run(self, n: int) -> str:
+            ...         return await self.exec("doc_charge", {"amount": n}, timeout=30)
+        """
+        runtime = self._runtime("exec")
+        return await self._exec(runtime, activity, args, False, timeout, schedule_to_close, heartbeat_timeout, retry_policy, task_queue)
+
+    @overload
+    async def exec_local(
+        self,
+        activity: Activity[None, ResultT],
+        /,
+        *,
+        timeout: float | timedelta | None = None,
+        schedule_to_close: float | timedelta | None = None,
+        retry_policy: temporalio.common.RetryPolicy | None = None,
+    ) -> ResultT: ...
+    @overload
+    async def exec_local(
+        self,
+        activity: Activity[ArgsT, ResultT],
+        args: ArgsT,
+        /,
+        *,
+        timeout: float | timedelta | None = None,
+        schedule_to_close: float | timedelta | None = None,
+        retry_policy: temporalio.common.RetryPolicy | None = None,
+    ) -> ResultT: ...
+    async def exec_local(
+        self,
+        activity: Activity[Any, Any] | str,
+        args: Any = _NO_ARGS,
+        /,
+        *,
+        timeout: float | timedelta | None = None,
+        schedule_to_close: float | timedelta | None = None,
+        retry_policy: temporalio.common.RetryPolicy | None = None,
+    ) -> Any:
+        """Run a short activity as a local activity (in this worker, no task queue round trip).
+
+        Example:
+            >>> class DocLocal(Workflow):
+            ...     async def run(self, n: int) -> str:
+            ...         return await self.exec_local("doc_charge", {"amount": n}, timeout=5)
+        """
+        runtime = self._runtime("exec_local")
+        return await self._exec(runtime, activity, args, True, timeout, schedule_to_close, None, retry_policy, None)
+
+    @staticmethod
+    async def _exec(
+        runtime: WorkflowRuntime,
+        activity: Activity[Any, Any] | str,
+        args: Any,
+        local: bool,
+        timeout: float | timedelta | None,
+        schedule_to_close: float | timedelta | None,
+        heartbeat_timeout: float | timedelta | None,
+        retry_policy: temporalio.common.RetryPolicy | None,
+        task_queue: str | None,
+    ) -> Any:
+        defn = _activity_definition(activity)
+        if (args is _NO_ARGS) == defn.takes_args:
+            raise TypeError(
+                f"activity '{defn.name}' takes {'one argument' if defn.takes_args else 'no argument'}; "
+                f"call self.exec({defn.fn.__name__}{', args' if defn.takes_args else ''})"
+            )
+        call = ActivityOptions(
+            start_to_close=None if timeout is None else to_timedelta(timeout),
+            schedule_to_close=None if schedule_to_close is None else to_timedelta(schedule_to_close),
+            heartbeat=None if heartbeat_timeout is None else to_timedelta(heartbeat_timeout),
+            retry_policy=retry_policy,
+            task_queue=task_queue,
+        )
+        options = resolve_activity_options(defn, call)
+        return await runtime.execute_activity(defn, None if args is _NO_ARGS else args, options, local=local)
+
+    async def sleep(self, duration: float | timedelta) -> None:
+        """Durable sleep: survives worker restarts; `duration` in seconds or a timedelta.
+
+        Example:
+            >>> class DocReminder(Workflow):
+            ...     async def remind(self, after_s: float) -> None:
+            ...         await self.sleep(after_s)
+        """
+        await self._runtime("sleep").sleep(to_timedelta(duration))
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float | timedelta | None = None) -> None:
+        """Wait until `predicate()` is true (re-checked after every signal or update).
+
+        Raises `TimeoutError` if `timeout` (seconds or a timedelta) passes first.
+
+        Example:
+            >>> class DocApproval(Workflow):
+            ...     approved = False
+            ...     async def run(self) -> bool:
+            ...         await self.wait_until(lambda: self.approved, timeout=3600)
+            ...         return True
+        """
+        await self._runtime("wait_until").wait_until(predicate, None if timeout is None else to_timedelta(timeout))
+
+    def now(self) -> datetime:
+        """The workflow's deterministic current time (UTC), the same on every replay.
+
+        Example:
+            >>> class DocClock(Workflow):
+            ...     async def stamp(self) -> str:
+            ...         return self.now().isoformat()
+        """
+        return self._runtime("now").now()
+
+    def uuid4(self) -> UUID:
+        """A deterministic random UUID, the same on every replay.
+
+        Example:
+            >>> class DocIds(Workflow):
+            ...     async def new_id(self) -> str:
+            ...         return str(self.uuid4())
+        """
+        return self._runtime("uuid4").uuid4()
+
+    def random(self) -> Random:
+        """A deterministic `random.Random`, seeded by Temporal, the same on every replay.
+
+        Example:
+            >>> class DocDice(Workflow):
+            ...     async def roll(self) -> int:
+            ...         return self.random().randint(1, 6)
+        """
+        return self._runtime("random").random()
+
+    @property
+    def logger(self) -> logging.LoggerAdapter[logging.Logger] | logging.Logger:
+        """A logger that adds the workflow id and run id, and stays quiet during replay.
+
+        Outside a workflow it is a plain `logging` logger, so unit tests can log freely.
+
+        Example:
+            >>> class DocLogs(Workflow):
+            ...     async def run(self) -> None:
+            ...         self.logger.info("starting")
+        """
+        runtime: WorkflowRuntime | None = getattr(self, RUNTIME_ATTR, None)
+        if runtime is not None:
+            return runtime.logger()
+        name = f"temporal_runtime.workflow.{type(self).__name__}"
+        found = _fallback_loggers.get(name)
+        if found is None:
+            found = _fallback_loggers[name] = logging.getLogger(name)
+        return found
+
+    @property
+    def info(self) -> WorkflowInfo:
+        """The running workflow's id, run id, type, entry method, attempt and task queue.
+
+        Example:
+            >>> class DocWho(Workflow):
+            ...     async def who(self) -> str:
+            ...         return f"{self.info.workflow_id} ran {self.info.method}"
+        """
+        return self._runtime("info").info()
+
+
+def _marker(kind: str, fn: FnT, name: str | None) -> FnT:
+    if not callable(fn):
+        raise RegistrationError(f"@wf_{kind} must decorate a method, got {fn!r}")
+    setattr(fn, HANDLER_ATTR, HandlerMarker(kind, name))  # type: ignore[arg-type]
+    return fn
+
+
+def _decorator(kind: str, name_or_fn: Any, name: str | None) -> Any:
+    if callable(name_or_fn):
+        return _marker(kind, name_or_fn, name)
+    chosen = name_or_fn if name_or_fn is not None else name
+
+    def mark(fn: FnT) -> FnT:
+        return _marker(kind, fn, chosen)
+
+    return mark
+
+
+@overload
+def wf_signal(name_or_fn: FnT, /) -> FnT: ...
+@overload
+def wf_signal(name_or_fn: str | None = None, /, *, name: str | None = None) -> Callable[[FnT], FnT]: ...
+def wf_signal(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
+    """Mark a method as a signal handler (``@wf_signal``, ``@wf_signal("name")``).
+
+    Signals are fire-and-forget messages; the handler may be ``async def`` or ``def``.
+    A signal whose arguments fail validation is logged and dropped, as Temporal drops
+    signals it cannot decode.
+
+    Example:
+        >>> class DocOrder(Workflow):
+        ...     paused = False
+        ...     @wf_signal("pause")
+        ...     async def pause(self) -> None:
+        ...         self.paused = True
+        ...     async def run(self) -> None:
+        ...         await self.wait_until(lambda: not self.paused)
+    """
+    return _decorator("signal", name_or_fn, name)
+
+
+@overload
+def wf_query(name_or_fn: FnT, /) -> FnT: ...
+@overload
+def wf_query(name_or_fn: str | None = None, /, *, name: str | None = None) -> Callable[[FnT], FnT]: ...
+def wf_query(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
+    """Mark a method as a query handler; ``def`` and ``async def`` both work.
+
+    A query reads state and returns; an ``async def`` query must not await anything.
+
+    Example:
+        >>> class DocStatus(Workflow):
+        ...     state = "pending"
+        ...     @wf_query("status")
+        ...     def status(self) -> str:
+        ...         return self.state
+        ...     async def run(self) -> None: ...
+    """
+    return _decorator("query", name_or_fn, name)
+
+
+@overload
+def wf_update(name_or_fn: FnT, /) -> FnT: ...
+@overload
+def wf_update(name_or_fn: str | None = None, /, *, name: str | None = None) -> Callable[[FnT], FnT]: ...
+def wf_update(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
+    """Mark an ``async def`` method as an update handler: a signal that returns a result.
+
+    Arguments are validated before the update is accepted; a failed validation rejects it
+    and the caller gets `UpdateFailedError`.
+
+    Example:
+        >>> class DocPriority(Workflow):
+        ...     priority = 1
+        ...     @wf_update("set_priority")
+        ...     async def set_priority(self, p: int) -> int:
+        ...         old, self.priority = self.priority, p
+        ...         return old
+        ...     async def run(self) -> None: ...
+    """
+    return _decorator("update", name_or_fn, name)
+
+
+def definition_of(cls: type[Workflow]) -> WorkflowDefinition:
+    """The frozen definition the metaclass stored on a workflow class."""
+    found: WorkflowDefinition | None = getattr(cls, DEFINITION_ATTR, None)
+    if found is None:
+        raise TypeError(f"{cls!r} is not a Workflow subclass")
+    return found
+
+
