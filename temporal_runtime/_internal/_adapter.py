@@ -57,7 +57,9 @@ def decode_envelope(defn: WorkflowDefinition, args: tuple[Any, ...]) -> tuple[Me
     extra = set(envelope) - _ENVELOPE_KEYS
     if extra:
         raise _invalid(defn, f"unexpected key(s) {sorted(extra)} in the input")
-    method_name = envelope.get("method")
+    if "method" not in envelope:
+        raise _invalid(defn, "the input has no 'method' key naming the entry method to run")
+    method_name = envelope["method"]
     if not isinstance(method_name, str):
         raise _invalid(defn, f"the input's 'method' must be a string, got {method_name!r}")
     method = defn.methods.get(method_name)

@@ -189,6 +189,8 @@ class WorkflowDefinition:
             if name in table:
                 h = table[name]
                 return f"'{name}' is a {h.kind} handler, not an entry method; send it as a {h.kind}"
+        if name.startswith("__") and name.endswith("__"):
+            return f"'{name}' is a special (dunder) method; only public async methods can be started"
         if name.startswith("_"):
             return f"'{name}' is private; only public async methods can be started"
         return f"'{name}' is not an entry method"
