@@ -1,0 +1,221 @@
+"""Strict dispatch: every malformed start input fails that workflow at once, never the worker.
+
+The workflows are started the way a non-Python caller would: from a raw temporalio client
+(no temporal_runtime on the client side) and from the `temporal` CLI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import temporalio.client
+from temporalio.api.enums.v1 import EventType
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.exceptions import ApplicationError
+
+from examples import orders
+from temporal_runtime import DevServer, TemporalEngine
+from tests.integration._cli import temporal_cli
+
+WORKFLOW_TYPE = "OrderProcessingWorkflow"
+GOOD_ORDER = {"order_id": "A-1", "items": [{"sku": "apple", "quantity": 2}]}
+_NO_INPUT: Any = object()
+
+
+@pytest.fixture(scope="module")
+def bad_queue() -> str:
+    return f"tq-bad-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(scope="module")
+async def bad_engine(dev_server: DevServer, bad_queue: str) -> AsyncIterator[TemporalEngine]:
+    """One engine (one worker) for the whole module: it must survive every bad input."""
+    async with TemporalEngine(url=dev_server.address, task_queue=bad_queue) as engine:
+        yield engine
+
+
+@pytest.fixture(scope="module")
+async def raw_client(dev_server: DevServer) -> temporalio.client.Client:
+    return await temporalio.client.Client.connect(dev_server.address, data_converter=pydantic_data_converter)
+
+
+async def _assert_failed_at_once(
+    handle: temporalio.client.WorkflowHandle[Any, Any], *expected: str
+) -> ApplicationError:
+    """The run failed with a non-retryable InvalidWorkflowInput naming the problem, first try."""
+    with pytest.raises(temporalio.client.WorkflowFailureError) as info:
+        await asyncio.wait_for(handle.result(), 60)
+    cause = info.value.cause
+    assert isinstance(cause, ApplicationError), repr(cause)
+    assert cause.type == "InvalidWorkflowInput"
+    assert cause.non_retryable
+    for text in expected:
+        assert text in cause.message, f"{text!r} not in {cause.message!r}"
+    # It names how to start the workflow correctly.
+    assert "process_order(order)" in cause.message
+    history = await handle.fetch_history()
+    kinds = [event.event_type for event in history.events]
+    assert EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED not in kinds
+    assert kinds.count(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) == 1
+    assert kinds[-1] == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED
+    return cause
+
+
+# (case id, input(s) given to the raw client, text the failure message must contain)
+RAW_CASES: list[tuple[str, Any, tuple[str, ...]]] = [
+    ("unknown-method", [{"method": "ship_it", "kwargs": {}}], ("'ship_it'", "not an entry method")),
+    ("private-method", [{"method": "_status", "kwargs": {}}], ("'_status'", "private")),
+    ("dunder-method", [{"method": "__init__", "kwargs": {}}], ("'__init__'", "dunder")),
+    ("signal-name", [{"method": "cancel", "kwargs": {"reason": "x"}}], ("'cancel'", "signal handler")),
+    ("signal-attr", [{"method": "pause", "kwargs": {}}], ("'pause'", "signal handler")),
+    ("query-name", [{"method": "progress", "kwargs": {}}], ("'progress'", "query handler")),
+    ("missing-kwarg", [{"method": "process_order", "kwargs": {}}], ("missing kwarg(s) 'order'",)),
+    (
+        "extra-kwarg",
+        [{"method": "process_order", "kwargs": {"order": GOOD_ORDER, "rush": True}}],
+        ("unexpected kwarg(s) 'rush'",),
+    ),
+    (
+        "invalid-kwarg",
+        [
+            {
+                "method": "process_order",
+                "kwargs": {"order": {"order_id": "A-1", "items": [{"sku": "a", "quantity": "many"}]}},
+            }
+        ],
+        ("kwarg 'order' is invalid", "order.items.0.quantity"),
+    ),
+    ("string-input", ["process_order"], ("must be a JSON object", "got str")),
+    ("list-input", [["process_order", {}]], ("must be a JSON object", "got list")),
+    ("number-input", [42], ("must be a JSON object", "got int")),
+    ("null-input", [None], ("must be a JSON object", "got NoneType")),
+    ("no-input", [], ("expected exactly one input, got 0",)),
+    (
+        "two-inputs",
+        [{"method": "process_order", "kwargs": {"order": GOOD_ORDER}}, {"x": 1}],
+        ("expected exactly one input, got 2",),
+    ),
+    ("missing-method", [{"kwargs": {"order": GOOD_ORDER}}], ("no 'method'",)),
+    ("method-not-string", [{"method": 7, "kwargs": {}}], ("'method' must be a string", "7")),
+    ("kwargs-not-object", [{"method": "process_order", "kwargs": [GOOD_ORDER]}], ("'kwargs' must be",)),
+    (
+        "extra-top-level-key",
+        [{"method": "process_order", "kwargs": {"order": GOOD_ORDER}, "priority": 1}],
+        ("unexpected key(s) ['priority']",),
+    ),
+]
+
+
+@pytest.mark.parametrize(("inputs", "expected"), [c[1:] for c in RAW_CASES], ids=[c[0] for c in RAW_CASES])
+async def test_bad_input_from_raw_client(
+    bad_engine: TemporalEngine,
+    raw_client: temporalio.client.Client,
+    bad_queue: str,
+    inputs: list[Any],
+    expected: tuple[str, ...],
+) -> None:
+    handle = await raw_client.start_workflow(
+        WORKFLOW_TYPE, args=inputs, id=f"bad-{uuid.uuid4().hex[:10]}", task_queue=bad_queue
+    )
+    await _assert_failed_at_once(handle, *expected)
+
+
+# (case id, --input flags given to the CLI, text the failure message must contain)
+CLI_CASES: list[tuple[str, list[str], tuple[str, ...]]] = [
+    ("unknown-method", ['{"method": "ship_it", "kwargs": {}}'], ("'ship_it'", "not an entry method")),
+    ("query-name", ['{"method": "status", "kwargs": {}}'], ("'status'", "query handler")),
+    ("missing-kwarg", ['{"method": "process_order", "kwargs": {}}'], ("missing kwarg(s) 'order'",)),
+    (
+        "invalid-kwarg",
+        ['{"method": "process_order", "kwargs": {"order": {"order_id": "A", "items": "none"}}}'],
+        ("order.items",),
+    ),
+    ("string-input", ['"process_order"'], ("got str",)),
+    ("list-input", ['["process_order"]'], ("got list",)),
+    ("number-input", ["3"], ("got int",)),
+    ("no-input", [], ("expected exactly one input, got 0",)),
+    ("two-inputs", ['{"method": "process_order", "kwargs": {}}', "{}"], ("got 2",)),
+    ("not-json", ["{method: process_order}"], ()),
+]
+
+
+@pytest.mark.parametrize(("inputs", "expected"), [c[1:] for c in CLI_CASES], ids=[c[0] for c in CLI_CASES])
+async def test_bad_input_from_cli(
+    bad_engine: TemporalEngine,
+    raw_client: temporalio.client.Client,
+    dev_server: DevServer,
+    bad_queue: str,
+    inputs: list[str],
+    expected: tuple[str, ...],
+) -> None:
+    workflow_id = f"bad-cli-{uuid.uuid4().hex[:10]}"
+    flags = [arg for value in inputs for arg in ("--input", value)]
+    result = await temporal_cli(
+        dev_server.address,
+        "workflow",
+        "start",
+        "--type",
+        WORKFLOW_TYPE,
+        "--task-queue",
+        bad_queue,
+        "--workflow-id",
+        workflow_id,
+        *flags,
+    )
+    if expected == ():
+        # Input that is not JSON at all is refused by the CLI itself; nothing was started.
+        assert result.returncode != 0
+        assert "input" in result.stderr.lower()
+        return
+    assert result.returncode == 0, result.stderr
+    await _assert_failed_at_once(raw_client.get_workflow_handle(workflow_id), *expected)
+
+
+async def test_cli_execute_reports_the_failure(dev_server: DevServer, bad_engine: TemporalEngine, bad_queue: str) -> None:
+    result = await temporal_cli(
+        dev_server.address,
+        "workflow",
+        "execute",
+        "--type",
+        WORKFLOW_TYPE,
+        "--task-queue",
+        bad_queue,
+        "--workflow-id",
+        f"bad-exec-{uuid.uuid4().hex[:10]}",
+        "--input",
+        json.dumps({"method": "resume", "kwargs": {}}),
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "InvalidWorkflowInput" in output or "signal handler" in output, output
+
+
+async def test_same_worker_still_serves_after_bad_inputs(
+    bad_engine: TemporalEngine, raw_client: temporalio.client.Client, bad_queue: str
+) -> None:
+    # Runs after the cases above on the same module-scoped worker; one more bad start here
+    # keeps the test meaningful when it is selected alone.
+    bad = await raw_client.start_workflow(
+        WORKFLOW_TYPE, {"method": "nope"}, id=f"bad-{uuid.uuid4().hex[:10]}", task_queue=bad_queue
+    )
+    await _assert_failed_at_once(bad, "'nope'")
+    assert all(not task.done() for task in bad_engine._worker_tasks)
+    health = await bad_engine.health_check()
+    assert health.healthy, health.detail
+
+    order = orders.Order(order_id="good-1", items=[orders.Item(sku="apple", quantity=2)])
+    result = await orders.OrderProcessingWorkflow.client(bad_engine).process_order(order)
+    assert result == orders.OrderResult(status="completed", items=1)
+
+    raw = await raw_client.execute_workflow(
+        WORKFLOW_TYPE,
+        {"method": "process_order", "kwargs": {"order": GOOD_ORDER}},
+        id=f"good-raw-{uuid.uuid4().hex[:10]}",
+        task_queue=bad_queue,
+    )
+    assert raw == {"status": "completed", "items": 1}
