@@ -547,6 +547,8 @@ class TemporalEngine:
         except Exception as err:
             raise translate(err, workflow_id=workflow_id, action="get_status") from err
         method = memo.get(METHOD_MEMO_KEY)
+        if not isinstance(method, str):
+            method = await _method_from_history(handle)
         return WorkflowStatus(
             workflow_id=desc.id,
             run_id=desc.run_id,
@@ -621,6 +623,27 @@ class TemporalEngine:
 
     def __repr__(self) -> str:
         return f"<TemporalEngine {self.address or '(unresolved)'} ns={self.namespace!r} queue={self.task_queue!r} {self._state.value}>"
+
+
+async def _method_from_history(handle: temporalio.client.WorkflowHandle[Any, Any]) -> str | None:
+    """The entry method named in the start input, for runs started without our memo.
+
+    The `temporal` CLI and raw clients do not set the method memo; the first history event
+    still holds the ``{"method", "kwargs"}`` input, so typed results work for them too.
+    """
+    try:
+        async for event in handle.fetch_history_events(page_size=1):
+            payloads = event.workflow_execution_started_event_attributes.input.payloads
+            if len(payloads) != 1:
+                return None
+            value: Any = handle._client.data_converter.payload_converter.from_payloads(list(payloads))[0]
+            if not isinstance(value, dict):
+                return None
+            method: Any = value.get("method")  # pyright: ignore[reportUnknownMemberType]
+            return method if isinstance(method, str) else None
+    except Exception:  # the status is still useful without the method
+        logger.debug("cannot read the start input of %s", handle.id, exc_info=True)
+    return None
 
 
 def _definition(workflow: type[Any] | str) -> WorkflowDefinition:
