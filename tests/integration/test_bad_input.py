@@ -176,7 +176,9 @@ async def test_bad_input_from_cli(
     await _assert_failed_at_once(raw_client.get_workflow_handle(workflow_id), *expected)
 
 
-async def test_cli_execute_reports_the_failure(dev_server: DevServer, bad_engine: TemporalEngine, bad_queue: str) -> None:
+async def test_cli_execute_reports_the_failure(
+    dev_server: DevServer, bad_engine: TemporalEngine, bad_queue: str
+) -> None:
     result = await temporal_cli(
         dev_server.address,
         "workflow",
