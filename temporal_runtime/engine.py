@@ -586,22 +586,25 @@ class TemporalEngine:
         await self.get_handle(workflow_id).signal(signal, *args)
 
     async def query(self, workflow_id: str, query: str | Callable[..., Any], *args: Any) -> Any:
-        """Query a workflow by id.
+        """Query a workflow by id; the result is converted to the handler's return annotation.
+
+        The conversion needs the workflow's class defined in this process; otherwise the
+        plain JSON value is returned.
 
         Example:
             >>> async def demo(engine):  # doctest: +SKIP
             ...     status = await engine.query("order-42", "status")
         """
-        return await self.get_handle(workflow_id).query(query, *args)
+        return await (await self._typed_handle(workflow_id)).query(query, *args)
 
     async def update(self, workflow_id: str, update: str | Callable[..., Any], *args: Any) -> Any:
-        """Send an update to a workflow by id and wait for its result.
+        """Send an update to a workflow by id and wait for its (converted) result.
 
         Example:
             >>> async def demo(engine):  # doctest: +SKIP
             ...     old = await engine.update("order-42", "set_priority", 5)
         """
-        return await self.get_handle(workflow_id).update(update, *args)
+        return await (await self._typed_handle(workflow_id)).update(update, *args)
 
     async def cancel(self, workflow_id: str) -> None:
         """Request cancellation of a workflow (it may clean up before it closes).
