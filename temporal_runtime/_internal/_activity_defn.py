@@ -142,7 +142,9 @@ def build_activity_definition(
     is_async = inspect.iscoroutinefunction(fn)
     sig = read_signature(fn, where=where, skip_self=False, require_annotations=args_type is None)
     problems.extend(sig.problems)
-    params = list(sig.signature.parameters.values())
+    # *args/**kwargs are already reported by read_signature; do not count them twice.
+    variadic = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    params = [p for p in sig.signature.parameters.values() if p.kind not in variadic]
     required = [p for p in params if p.default is inspect.Parameter.empty]
     if len(params) > 1 and len(required) > 1:
         problems.append(
