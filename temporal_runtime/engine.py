@@ -222,7 +222,7 @@ class TemporalEngine:
 
     def _served(self) -> tuple[list[WorkflowDefinition], list[ActivityDefinition]]:
         if self._workflow_filter is None:
-            workflows = [d for d in _registry.workflows.all() if not d.abstract]
+            workflows = [d for d in _registry.workflows.all() if not d.abstract and _servable(d)]
         else:
             workflows = [getattr(cls, DEFINITION_ATTR) for cls in self._workflow_filter]
         if self._activity_filter is None:
@@ -263,8 +263,7 @@ class TemporalEngine:
 
     @staticmethod
     def _check_importable(wf: WorkflowDefinition) -> None:
-        module = sys.modules.get(wf.cls.__module__)
-        if module is None or getattr(module, wf.adapter_name, None) is not wf.adapter or "<locals>" in wf.cls.__qualname__:
+        if not _is_module_level(wf):
             raise RegistrationError(
                 f"workflow {wf.name} ({wf.origin}) is not defined at module level; the worker "
                 "re-imports workflow classes by module and name, so move the class to the top "
@@ -626,6 +625,33 @@ class TemporalEngine:
 
     def __repr__(self) -> str:
         return f"<TemporalEngine {self.address or '(unresolved)'} ns={self.namespace!r} queue={self.task_queue!r} {self._state.value}>"
+
+
+def _is_module_level(wf: WorkflowDefinition) -> bool:
+    module = sys.modules.get(wf.cls.__module__)
+    return (
+        module is not None
+        and getattr(module, wf.adapter_name, None) is wf.adapter
+        and "<locals>" not in wf.cls.__qualname__
+    )
+
+
+def _servable(wf: WorkflowDefinition) -> bool:
+    """Whether an engine serving "everything registered" can serve `wf`.
+
+    A class defined inside a function (a test, a notebook helper) cannot be re-imported by
+    the sandbox; it must not stop every engine in the process from starting, so it is left
+    out with a warning. Naming it in ``workflows=`` still raises `RegistrationError`.
+    """
+    if _is_module_level(wf):
+        return True
+    logger.warning(
+        "not serving workflow %s (%s): it is not defined at module level, and the worker "
+        "re-imports workflow classes by module and name",
+        wf.name,
+        wf.origin,
+    )
+    return False
 
 
 async def _method_from_history(handle: temporalio.client.WorkflowHandle[Any, Any]) -> str | None:
