@@ -206,6 +206,30 @@ def _owned_attributes(cls: type, stop: type) -> dict[str, Any]:
     return found
 
 
+def _check_init(cls: type) -> str | None:
+    """Each run creates the instance with no arguments; a required one would fail every task."""
+    init = cls.__init__
+    if init is object.__init__:
+        return None
+    try:
+        params = list(inspect.signature(init).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return None
+    required = [
+        p.name
+        for p in params
+        if p.default is inspect.Parameter.empty
+        and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    ]
+    if not required:
+        return None
+    return (
+        f"{cls.__name__}.__init__ requires {', '.join(repr(r) for r in required)}; every run "
+        "creates the workflow with no arguments, so give them defaults and pass inputs to "
+        "the entry method instead"
+    )
+
+
 def build_workflow_definition(
     cls: type,
     *,
@@ -223,6 +247,9 @@ def build_workflow_definition(
             f"{cls.__name__}.{attr}: '{attr}' is a Workflow helper and cannot be redefined; "
             "rename your method"
         )
+    init_problem = _check_init(cls)
+    if init_problem is not None:
+        problems.append(init_problem)
     methods: dict[str, MethodDefinition] = {}
     handlers: dict[str, HandlerDefinition] = {}
     for attr, value in _owned_attributes(cls, base).items():

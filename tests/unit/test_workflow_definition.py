@@ -218,3 +218,22 @@ def test_handler_decorators_only_mark() -> None:
     assert wf_update(name="u")(handler) is handler
     with pytest.raises(RegistrationError, match="must decorate a method"):
         wf_signal("x")(42)  # type: ignore[type-var]
+
+
+def test_init_with_required_arguments_is_rejected() -> None:
+    with pytest.raises(RegistrationError, match=r"UnitInit.__init__ requires 'config'.*no arguments"):
+
+        class UnitInit(Workflow):
+            def __init__(self, config: str) -> None:
+                self.config = config
+
+            async def run(self) -> None: ...
+
+    class UnitInitDefaults(Workflow):
+        def __init__(self, config: str = "x") -> None:
+            self.config = config
+
+        async def run(self) -> str:
+            return self.config
+
+    assert "run" in UnitInitDefaults.__temporal_runtime__.methods
