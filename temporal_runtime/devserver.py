@@ -14,8 +14,10 @@ import shutil
 import socket
 import sys
 import sysconfig
+import tempfile
 from pathlib import Path
 from types import TracebackType
+from typing import IO
 
 __all__ = ["DevServer", "find_temporal_cli", "free_port"]
 
@@ -54,6 +56,17 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+def _port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As the server's own listener does, so a port in TIME_WAIT after a restart counts as free.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
 class DevServer:
     """A `temporal server start-dev` subprocess on 127.0.0.1, with its Web UI.
 
@@ -87,6 +100,7 @@ class DevServer:
         self.log_level = log_level
         self.extra_args = extra_args
         self._process: asyncio.subprocess.Process | None = None
+        self._stderr: IO[bytes] | None = None
 
     @property
     def address(self) -> str:
@@ -131,15 +145,24 @@ class DevServer:
         """Start the server and wait until its port accepts connections."""
         if self.running:
             raise RuntimeError(f"the dev server at {self.address} is already running")
+        # stderr goes to a file, not a pipe: nobody reads a pipe while the server runs, and
+        # a full pipe would block the server.
+        if not _port_is_free(self.host, self.port):
+            # Otherwise the readiness check below would connect to whatever holds the port
+            # and report this server as started while it is exiting.
+            raise RuntimeError(
+                f"cannot start the Temporal dev server: {self.address} is already in use "
+                "(another server?); pick another port or stop the other process"
+            )
+        stderr_file = self._stderr = tempfile.TemporaryFile()
         self._process = await asyncio.create_subprocess_exec(
-            *self.command(), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+            *self.command(), stdout=asyncio.subprocess.DEVNULL, stderr=stderr_file
         )
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
             if self._process.returncode is not None:
-                err = b""
-                if self._process.stderr is not None:
-                    err = await self._process.stderr.read()
+                stderr_file.seek(0)
+                err = stderr_file.read()
                 raise RuntimeError(
                     f"the Temporal dev server exited with code {self._process.returncode}: "
                     f"{err.decode(errors='replace')[-2000:]}"
@@ -158,6 +181,15 @@ class DevServer:
     async def stop(self, *, kill: bool = False) -> None:
         """Stop the server (SIGTERM, or SIGKILL with `kill=True`) and wait for it to exit."""
         process, self._process = self._process, None
+        stderr, self._stderr = self._stderr, None
+        try:
+            await self._terminate(process, kill)
+        finally:
+            if stderr is not None:
+                stderr.close()
+
+    @staticmethod
+    async def _terminate(process: asyncio.subprocess.Process | None, kill: bool) -> None:
         if process is None or process.returncode is not None:
             return
         if kill:
