@@ -1,0 +1,24 @@
+"""The embedded dev server: clear errors when it cannot start."""
+
+from __future__ import annotations
+
+import pytest
+
+from temporal_runtime import DevServer
+
+
+async def test_port_in_use_is_refused(dev_server: DevServer) -> None:
+    second = DevServer(port=dev_server.port, ui=False)
+    with pytest.raises(RuntimeError, match="already in use"):
+        await second.start()
+    assert not second.running
+    await second.stop()
+    assert dev_server.running
+
+
+async def test_a_server_that_exits_reports_its_stderr() -> None:
+    server = DevServer(ui=False, extra_args=("--no-such-flag",))
+    with pytest.raises(RuntimeError, match="exited with code .*no-such-flag"):
+        await server.start()
+    await server.stop()
+    assert not server.running
