@@ -154,7 +154,7 @@ class DevServer:
                 f"cannot start the Temporal dev server: {self.address} is already in use "
                 "(another server?); pick another port or stop the other process"
             )
-        stderr_file = self._stderr = tempfile.TemporaryFile()
+        stderr_file = self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
         self._process = await asyncio.create_subprocess_exec(
             *self.command(), stdout=asyncio.subprocess.DEVNULL, stderr=stderr_file
         )
