@@ -1,0 +1,56 @@
+"""docs/guide.md's Python examples run as written, in a process of their own, on the dev server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+from pathlib import Path
+
+from temporal_runtime import DevServer
+
+ROOT = Path(__file__).resolve().parents[2]
+GUIDE = ROOT / "docs" / "guide.md"
+
+RUNNER = """
+import asyncio, sys
+import guide_example as g
+from temporal_runtime import TemporalEngine
+
+async def run() -> None:
+    await g.test_process_order()
+    await g.test_charge_activity()
+    await g.main()
+    async with TemporalEngine(url=sys.argv[1], task_queue="orders") as engine:
+        await g.follow(engine)
+    assert asyncio.iscoroutinefunction(g.run_locally)
+    print("guide ok")
+
+asyncio.run(run())
+"""
+
+
+def guide_module(address: str) -> str:
+    blocks = re.findall(r"```python\n(.*?)```", GUIDE.read_text(), flags=re.DOTALL)
+    assert len(blocks) >= 7
+    return "\n\n".join(blocks).replace('"localhost:7233"', repr(address))
+
+
+async def test_guide_examples_run(dev_server: DevServer, tmp_path: Path) -> None:
+    (tmp_path / "guide_example.py").write_text(guide_module(dev_server.address))
+    (tmp_path / "run_guide.py").write_text(RUNNER)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
+    env.pop("TEMPORAL_RUNTIME_CONFIG", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "run_guide.py",
+        dev_server.address,
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 0, err.decode()[-3000:]
+    assert "guide ok" in out.decode()
