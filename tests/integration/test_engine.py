@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import temporalio.client
+from temporalio.api.enums.v1 import EventType
 
 from temporal_runtime import (
     DevServer,
@@ -23,6 +24,7 @@ from temporal_runtime import (
     WorkflowFailedError,
     WorkflowIDConflictPolicy,
     WorkflowIDReusePolicy,
+    WorkflowNotFoundError,
     WorkflowStatus,
     WorkflowTerminatedError,
     WorkflowTimedOutError,
@@ -348,3 +350,31 @@ async def test_unreachable_server_is_a_clear_connection_error() -> None:
     with pytest.raises(ConnectionError, match="cannot reach Temporal"):
         await engine.start()
     assert engine.state is EngineState.NOT_STARTED
+
+
+async def test_bad_handler_calls_never_break_the_workflow(engine: TemporalEngine) -> None:
+    handle = await EngineOpsWorkflow.client(engine).async_.wait_for_release("b")
+    # A signal with arguments that do not validate is dropped; the workflow keeps waiting.
+    await handle.signal("release")
+    await handle.signal("release", {"not": "a string"})
+    with pytest.raises(QueryFailedError, match="ticket"):
+        await handle.query("ticket", "unexpected argument")
+    with pytest.raises(QueryFailedError, match="awaiting_query"):
+        await handle.query(EngineOpsWorkflow.awaiting_query)
+    assert (await engine.get_status(handle.id)).status is ExecutionStatus.RUNNING
+    assert await handle.query(EngineOpsWorkflow.ticket) == Ticket(label="b", count=0)
+    await handle.signal("release", "ok")
+    assert (await handle.result(timeout=60)).released_by == "ok"
+    history = await handle.raw.fetch_history()
+    assert EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED not in [e.event_type for e in history.events]
+
+
+async def test_unknown_workflow_id(engine: TemporalEngine) -> None:
+    missing = _id("missing")
+    with pytest.raises(WorkflowNotFoundError) as info:
+        await engine.get_status(missing)
+    assert info.value.workflow_id == missing
+    with pytest.raises(WorkflowNotFoundError):
+        await engine.signal(missing, "release", "x")
+    with pytest.raises(WorkflowNotFoundError):
+        await engine.get_result(missing, timeout_seconds=5)

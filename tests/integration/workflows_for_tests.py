@@ -106,6 +106,11 @@ class EngineOpsWorkflow(Workflow):
     def count(self) -> int:
         return self._ticket.count
 
+    @wf_query
+    async def awaiting_query(self) -> int:
+        await self.sleep(1)  # a query must not wait: this one is refused
+        return 0
+
     @wf_update("set_count")
     async def set_count(self, count: int) -> int:
         old = self._ticket.count
