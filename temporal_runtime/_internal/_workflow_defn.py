@@ -208,7 +208,7 @@ def _owned_attributes(cls: type, stop: type) -> dict[str, Any]:
 
 def _check_init(cls: type) -> str | None:
     """Each run creates the instance with no arguments; a required one would fail every task."""
-    init = cls.__init__
+    init: Callable[..., Any] = cls.__init__  # type: ignore[misc]  # the class, not an instance
     if init is object.__init__:
         return None
     try:
