@@ -15,9 +15,13 @@ import socket
 import sys
 import sysconfig
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import IO
+
+import temporalio.service
+from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 
 __all__ = ["DevServer", "find_temporal_cli", "free_port"]
 
@@ -142,11 +146,9 @@ class DevServer:
         return [*cmd, *self.extra_args]
 
     async def start(self, timeout: float = 30.0) -> DevServer:
-        """Start the server and wait until its port accepts connections."""
+        """Start the server and wait until it serves its namespaces."""
         if self.running:
             raise RuntimeError(f"the dev server at {self.address} is already running")
-        # stderr goes to a file, not a pipe: nobody reads a pipe while the server runs, and
-        # a full pipe would block the server.
         if not _port_is_free(self.host, self.port):
             # Otherwise the readiness check below would connect to whatever holds the port
             # and report this server as started while it is exiting.
@@ -154,6 +156,8 @@ class DevServer:
                 f"cannot start the Temporal dev server: {self.address} is already in use "
                 "(another server?); pick another port or stop the other process"
             )
+        # stderr goes to a file, not a pipe: nobody reads a pipe while the server runs, and
+        # a full pipe would block the server.
         stderr_file = self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
         self._process = await asyncio.create_subprocess_exec(
             *self.command(), stdout=asyncio.subprocess.DEVNULL, stderr=stderr_file
@@ -167,16 +171,34 @@ class DevServer:
                     f"the Temporal dev server exited with code {self._process.returncode}: "
                     f"{err.decode(errors='replace')[-2000:]}"
                 )
-            try:
-                _, writer = await asyncio.open_connection(self.host, self.port)
-                writer.close()
-                await writer.wait_closed()
+            if await self._ready():
                 return self
-            except OSError:
-                if asyncio.get_running_loop().time() > deadline:
-                    await self.stop()
-                    raise TimeoutError(f"the Temporal dev server did not open {self.address} in {timeout}s") from None
-                await asyncio.sleep(0.1)
+            if asyncio.get_running_loop().time() > deadline:
+                await self.stop()
+                raise TimeoutError(f"the Temporal dev server at {self.address} was not ready in {timeout}s")
+            await asyncio.sleep(0.1)
+
+    async def _ready(self) -> bool:
+        # An open port is not enough: the frontend answers "not healthy yet" (or resets the
+        # connection) for a while after it listens, and the namespaces come after that.
+        try:
+            _, writer = await asyncio.open_connection(self.host, self.port)
+            writer.close()
+            await writer.wait_closed()
+        except OSError:
+            return False
+        try:
+            client = await asyncio.wait_for(
+                temporalio.service.ServiceClient.connect(temporalio.service.ConnectConfig(target_host=self.address)),
+                5,
+            )
+            for namespace in ("default", *self.namespaces):
+                await client.workflow_service.describe_namespace(
+                    DescribeNamespaceRequest(namespace=namespace), timeout=timedelta(seconds=5)
+                )
+        except Exception:
+            return False
+        return True
 
     async def stop(self, *, kill: bool = False) -> None:
         """Stop the server (SIGTERM, or SIGKILL with `kill=True`) and wait for it to exit."""

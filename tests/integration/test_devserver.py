@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from temporal_runtime import DevServer
+from temporal_runtime import DevServer, TemporalEngine, WorkflowNotFoundError
 
 
 async def test_port_in_use_is_refused(dev_server: DevServer) -> None:
@@ -22,3 +22,13 @@ async def test_a_server_that_exits_reports_its_stderr() -> None:
         await server.start()
     await server.stop()
     assert not server.running
+
+
+async def test_started_means_ready_for_clients() -> None:
+    # start() returns only once the frontend serves the namespace: connect at once, no retry.
+    async with DevServer(ui=False) as server:
+        async with TemporalEngine(url=server.address, task_queue="ready", start_worker=False) as engine:
+            health = await engine.health_check()
+            assert health.server_reachable, health.detail
+            with pytest.raises(WorkflowNotFoundError):
+                await engine.get_status("nothing-here")
