@@ -54,6 +54,17 @@ async def test_execute_and_start_method_with_workflow_id(engine: TemporalEngine)
     assert await handle.result(timeout=60) == Ticket(label="a", count=0, released_by="me")
 
 
+async def test_proxy_start_by_method_object(engine: TemporalEngine) -> None:
+    wf = EngineOpsWorkflow.client(engine)
+    handle = await wf.start(EngineOpsWorkflow.double, 3)
+    assert handle.method == "double"
+    assert await handle.result(timeout=60) == 6
+    by_name = await wf.after(timedelta(milliseconds=10)).start("double", x=4)
+    assert await by_name.result(timeout=60) == 8
+    typed = engine.get_handle(by_name.id, workflow="EngineOpsWorkflow", method="double")
+    assert await typed.result(timeout=60) == 8
+
+
 async def test_default_workflow_id_is_readable(engine: TemporalEngine) -> None:
     handle = await EngineOpsWorkflow.client(engine).async_.double(1)
     assert handle.id.startswith("EngineOpsWorkflow-double-")
