@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import temporalio.client
 from temporalio.api.enums.v1 import EventType
+from temporalio.exceptions import ActivityError, ApplicationError, RetryState
 
 from temporal_runtime import (
     DevServer,
@@ -237,10 +238,21 @@ async def test_failed_workflow_names_the_root_cause(engine: TemporalEngine) -> N
     assert isinstance(err.__cause__, temporalio.client.WorkflowFailureError)
 
 
+def _assert_failed_without_retry(err: WorkflowFailedError) -> None:
+    cause = err.__cause__
+    assert isinstance(cause, temporalio.client.WorkflowFailureError)
+    activity_error = cause.cause
+    assert isinstance(activity_error, ActivityError)
+    assert activity_error.retry_state == RetryState.NON_RETRYABLE_FAILURE
+    assert isinstance(activity_error.cause, ApplicationError)
+    assert activity_error.cause.non_retryable
+
+
 async def test_activity_args_validation_is_non_retryable_and_names_the_field(engine: TemporalEngine) -> None:
     with pytest.raises(WorkflowFailedError) as info:
-        await ActivityRunner.client(engine).count_by_name({"count": "many"})
+        await (await ActivityRunner.client(engine).async_.count_by_name({"count": "many"})).result(timeout=60)
     assert info.value.root_cause_type == "InvalidActivityInput"
+    _assert_failed_without_retry(info.value)
     assert "args.count" in str(info.value)
     with pytest.raises(WorkflowFailedError, match=r"args\.count.*greater than 0"):
         await ActivityRunner.client(engine).count_by_name({"count": 0})
@@ -251,8 +263,9 @@ async def test_activity_result_validation_is_non_retryable_and_names_the_field(
     engine: TemporalEngine,
 ) -> None:
     with pytest.raises(WorkflowFailedError) as info:
-        await ActivityRunner.client(engine).wrong_result()
+        await (await ActivityRunner.client(engine).async_.wrong_result()).result(timeout=60)
     assert info.value.root_cause_type == "InvalidActivityResult"
+    _assert_failed_without_retry(info.value)
     assert "result.text" in str(info.value)
 
 
