@@ -189,7 +189,9 @@ class DevServer:
             return False
         try:
             client = await asyncio.wait_for(
-                temporalio.service.ServiceClient.connect(temporalio.service.ConnectConfig(target_host=self.address)),
+                temporalio.service.ServiceClient.connect(
+                    temporalio.service.ConnectConfig(target_host=self.address)
+                ),
                 5,
             )
             for namespace in ("default", *self.namespaces):
