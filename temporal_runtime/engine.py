@@ -44,7 +44,13 @@ from temporal_runtime.client import (
     WorkflowClient,
     WorkflowStatus,
 )
-from temporal_runtime.config import RuntimeConfig, current_config, load_config, set_current_config, to_timedelta
+from temporal_runtime.config import (
+    RuntimeConfig,
+    current_config,
+    load_config,
+    set_current_config,
+    to_timedelta,
+)
 from temporal_runtime.errors import ConfigError, EngineNotStartedError, EngineStateError, RegistrationError
 
 __all__ = ["EngineState", "HealthStatus", "TemporalEngine"]
