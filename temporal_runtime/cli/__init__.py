@@ -1,0 +1,17 @@
+"""The ``temporal-runtime`` command line (also ``python -m temporal_runtime``).
+
+Commands: ``dev``, ``worker``, ``start``, ``execute``, ``result``, ``status``, ``signal``,
+``query``, ``update``, ``cancel``, ``terminate``, ``list``, ``schema``. See
+docs/operations.md for the reference and the exit codes.
+
+Example:
+    >>> from temporal_runtime.cli import main
+    >>> main(["--help"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from temporal_runtime.cli._health import HealthServer
+from temporal_runtime.cli._main import build_parser, main
+
+__all__ = ["HealthServer", "build_parser", "main"]
