@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 from temporal_runtime._internal._workflow_defn import InputError
 from temporal_runtime.cli import _commands as c
@@ -47,7 +48,7 @@ EXIT_CODES_HELP = """exit codes:
   130  interrupted
 """
 
-Command = Callable[[argparse.Namespace, Output], Awaitable[int]]
+Command = Callable[[argparse.Namespace, Output], Coroutine[Any, Any, int]]
 
 
 def _positive_float(text: str) -> float:
