@@ -48,9 +48,9 @@ class Output:
         self.as_json = as_json
         self.stream = stream or sys.stdout
 
-    def emit(self, data: Any, text: str) -> None:
-        """Print `data` as JSON in ``--json`` mode, else `text`."""
-        print(dumps(data) if self.as_json else text, file=self.stream, flush=True)
+    def emit(self, data: Any, text: str, *, line: bool = False) -> None:
+        """Print `data` as JSON in ``--json`` mode (one line with `line`), else `text`."""
+        print(dumps(data, indent=None if line else 2) if self.as_json else text, file=self.stream, flush=True)
 
 
 class Progress:

@@ -92,6 +92,7 @@ async def cmd_worker(args: argparse.Namespace, out: Output) -> int:
             },
             f"worker serving {', '.join(sorted(summary))} on {engine.address} (namespace {engine.namespace})"
             + (f"; health on :{health.port}" if health else ""),
+            line=True,
         )
         for queue, parts in sorted(summary.items()):
             logger.info(
@@ -113,7 +114,7 @@ async def cmd_worker(args: argparse.Namespace, out: Output) -> int:
         )
         await engine.stop()
         logger.info("worker stopped")
-        out.emit({"event": "stopped"}, "worker stopped")
+        out.emit({"event": "stopped"}, "worker stopped", line=True)
         return 0
     finally:
         await engine.stop()
@@ -149,7 +150,7 @@ async def cmd_dev(args: argparse.Namespace, out: Output) -> int:
             f"Point workers at it: TEMPORAL_ADDRESS={server.address} (the default for localhost:7233)",
             "Press Ctrl-C to stop.",
         ]
-        out.emit(data, "\n".join(lines))
+        out.emit(data, "\n".join(lines), line=True)
         stopper = asyncio.create_task(stop.wait())
         exited = asyncio.create_task(_wait_exit(server))
         done, _ = await asyncio.wait([stopper, exited], return_when=asyncio.FIRST_COMPLETED)
