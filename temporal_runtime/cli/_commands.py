@@ -17,7 +17,7 @@ from temporal_runtime.cli._discovery import (
     resolve_method,
 )
 from temporal_runtime.cli._output import Output, Progress, dumps, jsonable, table, when
-from temporal_runtime.client import METHOD_MEMO_KEY, MethodHandle, WorkflowStatus
+from temporal_runtime.client import METHOD_MEMO_KEY, MethodHandle, StartOptions, WorkflowStatus
 from temporal_runtime.config import load_config
 from temporal_runtime.engine import TemporalEngine
 
@@ -79,18 +79,24 @@ def _check_input(definition: WorkflowDefinition, method: MethodDefinition, kwarg
         raise UsageError(f"--input for {definition.name}.{method.name}: {err}") from None
 
 
-async def _start(args: argparse.Namespace, engine: TemporalEngine) -> MethodHandle[Any]:
+def _prepare(args: argparse.Namespace) -> tuple[WorkflowDefinition, MethodDefinition, dict[str, Any]]:
+    # Everything that can be wrong with the command line is found before connecting.
     definition, method = resolve_method(args.target)
     kwargs = method_kwargs(method, read_json(args.input))
     _check_input(definition, method, kwargs)
-    return await engine.start_method(
-        definition.cls,
-        method.name,
-        workflow_id=args.id,
-        task_queue=args.task_queue,
-        start_delay=args.after,
-        **kwargs,
-    )
+    return definition, method, kwargs
+
+
+async def _start(
+    args: argparse.Namespace,
+    engine: TemporalEngine,
+    prepared: tuple[WorkflowDefinition, MethodDefinition, dict[str, Any]],
+) -> MethodHandle[Any]:
+    definition, method, kwargs = prepared
+    # start_bound, not start_method: a user parameter named like an option (task_queue, ...)
+    # must stay the method's.
+    options = StartOptions().merge(workflow_id=args.id, task_queue=args.task_queue, start_delay=args.after)
+    return await engine.start_bound(definition, method, kwargs, options)
 
 
 def _started(out: Output, handle: MethodHandle[Any], after: float | None) -> None:
@@ -108,15 +114,17 @@ def _started(out: Output, handle: MethodHandle[Any], after: float | None) -> Non
 
 async def cmd_start(args: argparse.Namespace, out: Output) -> int:
     """``start WORKFLOW.METHOD``: start and print the ids."""
+    prepared = _prepare(args)
     async with make_engine(args) as engine:
-        _started(out, await _start(args, engine), args.after)
+        _started(out, await _start(args, engine, prepared), args.after)
     return 0
 
 
 async def cmd_execute(args: argparse.Namespace, out: Output) -> int:
     """``execute WORKFLOW.METHOD``: start, wait with a progress line, print the result."""
+    prepared = _prepare(args)
     async with make_engine(args) as engine:
-        handle = await _start(args, engine)
+        handle = await _start(args, engine, prepared)
         if not out.as_json:
             print(f"started {handle.workflow_type}.{handle.method} as {handle.id}", flush=True)
         async with Progress(f"waiting for {handle.id}", enabled=None if args.progress else False):
