@@ -126,8 +126,18 @@ async def test_start_status_query_signal_result_list(dev_server: DevServer, cli_
     assert rows[wf_id]["status"] == "COMPLETED"
     assert rows[wf_id]["close_time"] is not None
 
-    res = await run_cli("list", "--type", "CliAppWorkflow", "--method", "wait_for_approval", *common(dev_server))
-    assert res.out.splitlines()[0].split() == ["WORKFLOW", "ID", "TYPE", "METHOD", "STATUS", "STARTED", "CLOSED"]
+    res = await run_cli(
+        "list", "--type", "CliAppWorkflow", "--method", "wait_for_approval", *common(dev_server)
+    )
+    assert res.out.splitlines()[0].split() == [
+        "WORKFLOW",
+        "ID",
+        "TYPE",
+        "METHOD",
+        "STATUS",
+        "STARTED",
+        "CLOSED",
+    ]
     assert wf_id in res.out
 
     res = await run_cli("list", "--status", "running", "--type", "NoSuchTypeAnywhere", *common(dev_server))
@@ -230,7 +240,9 @@ async def test_dev_command(tmp_path: Path) -> None:
     assert db.exists()
 
 
-async def test_workflow_logs_carry_ids_and_method(engine: TemporalEngine, caplog: pytest.LogCaptureFixture) -> None:
+async def test_workflow_logs_carry_ids_and_method(
+    engine: TemporalEngine, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.INFO):
         handle = await CliAppWorkflow.client(engine).async_.greet(Greeting(name="logs"))
         assert await handle.result() == GreetResult(text="hello logs")

@@ -76,7 +76,9 @@ async def test_sigterm_drains_in_flight_activity(dev_server: DevServer, tmp_path
 
         # The activity's result reached the server: a new worker finishes the workflow without
         # running the activity again.
-        async with TemporalEngine(url=dev_server.address, task_queue=queue, workflows=[DrainWorkflow]) as engine:
+        async with TemporalEngine(
+            url=dev_server.address, task_queue=queue, workflows=[DrainWorkflow]
+        ) as engine:
             assert await engine.get_result(handle.id, timeout_seconds=120) == "finished"
         assert (tmp_path / "started").read_text() == "x"
     finally:

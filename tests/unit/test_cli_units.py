@@ -118,7 +118,21 @@ def test_visibility_query() -> None:
 
 def test_parser_accepts_common_options_after_command() -> None:
     args = build_parser().parse_args(
-        ["execute", "W.m", "--input", "{}", "--address", "h:1", "--json", "-m", "a", "-m", "b", "--after", "5"]
+        [
+            "execute",
+            "W.m",
+            "--input",
+            "{}",
+            "--address",
+            "h:1",
+            "--json",
+            "-m",
+            "a",
+            "-m",
+            "b",
+            "--after",
+            "5",
+        ]
     )
     assert (args.address, args.json, args.module, args.after) == ("h:1", True, ["a", "b"], 5.0)
     args = build_parser().parse_args(["worker", "app", "other", "-q", "x", "--health-port", "0"])

@@ -78,7 +78,9 @@ def test_profile_selection(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert args()["namespace"] == "prod"
 
 
-def test_tls_from_env_reaches_tlsconfig(clean_env: Path, monkeypatch: pytest.MonkeyPatch, pems: dict[str, Path]) -> None:
+def test_tls_from_env_reaches_tlsconfig(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, pems: dict[str, Path]
+) -> None:
     monkeypatch.setenv("TEMPORAL_TLS_SERVER_CA_CERT_PATH", str(pems["ca"]))
     monkeypatch.setenv("TEMPORAL_TLS_CLIENT_CERT_PATH", str(pems["cert"]))
     monkeypatch.setenv("TEMPORAL_TLS_CLIENT_KEY_PATH", str(pems["key"]))
@@ -132,7 +134,9 @@ def test_tls_arguments_override_field_by_field(
     assert tls.domain == "env.example"
 
 
-def test_tls_config_object_and_false(clean_env: Path, monkeypatch: pytest.MonkeyPatch, pems: dict[str, Path]) -> None:
+def test_tls_config_object_and_false(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, pems: dict[str, Path]
+) -> None:
     monkeypatch.setenv("TEMPORAL_TLS_SERVER_CA_CERT_PATH", str(pems["ca"]))
     given = TLSConfig(domain="given")
     assert TemporalEngine(start_worker=False, tls=given).connect_args["tls"] is given
