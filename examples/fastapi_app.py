@@ -85,9 +85,9 @@ def create_app(engine: TemporalEngine | None = None) -> FastAPI:
         return {"sent": name}
 
     @app.get("/workflows/{workflow_id}/result")
-    async def result(workflow_id: str, engine: EngineDep, timeout: float = 30.0) -> OrderResult:
+    async def result(workflow_id: str, engine: EngineDep, wait: float = 30.0) -> OrderResult:
         try:
-            value: OrderResult = await engine.get_result(workflow_id, timeout_seconds=timeout)
+            value: OrderResult = await engine.get_result(workflow_id, timeout_seconds=wait)
         except TimeoutError as err:
             raise HTTPException(status.HTTP_504_GATEWAY_TIMEOUT, str(err)) from None
         except WorkflowFailedError as err:

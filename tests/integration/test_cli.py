@@ -196,8 +196,8 @@ async def test_unknown_id_and_bad_input(dev_server: DevServer) -> None:
 
 async def test_start_after_delay(dev_server: DevServer, cli_worker: str) -> None:
     res = await run_cli(
-        "start", "CliAppWorkflow.greet", "-i", '{"name": "later"}', "--after", "3600", "--task-queue", cli_worker,
-        "--json", *common(dev_server),
+        "start", "CliAppWorkflow.greet", "-i", '{"name": "later"}', "--after", "3600",
+        "--task-queue", cli_worker, "--json", *common(dev_server),
     )  # fmt: skip
     assert res.code == 0, res.err
     wf_id = res.json()["workflow_id"]

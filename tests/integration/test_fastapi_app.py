@@ -23,7 +23,7 @@ def test_fastapi_app(dev_server: DevServer, task_queue: str) -> None:
         assert started.status_code == 202
         wf_id = started.json()["workflow_id"]
         assert wf_id == f"order-{small['order_id']}"
-        done = http.get(f"/workflows/{wf_id}/result", params={"timeout": 60})
+        done = http.get(f"/workflows/{wf_id}/result", params={"wait": 60})
         assert done.status_code == 200
         assert done.json() == {"status": "completed", "items": 1}
         info = http.get(f"/workflows/{wf_id}").json()
@@ -43,7 +43,7 @@ def test_fastapi_app(dev_server: DevServer, task_queue: str) -> None:
         assert http.post(f"/workflows/{wf_id}/signals/resume", json={}).status_code == 202
         sent = http.post(f"/workflows/{wf_id}/signals/cancel", json={"args": ["Customer request"]})
         assert sent.status_code == 202
-        result = http.get(f"/workflows/{wf_id}/result", params={"timeout": 60}).json()
+        result = http.get(f"/workflows/{wf_id}/result", params={"wait": 60}).json()
         assert result["status"] == "cancelled: Customer request"
         assert result["items"] < 200
 
@@ -52,7 +52,7 @@ def test_fastapi_app(dev_server: DevServer, task_queue: str) -> None:
         wf_id = http.post("/orders", json=third).json()["workflow_id"]
         assert http.post(f"/workflows/{wf_id}/signals/pause", json={}).status_code == 202
         assert http.post(f"/workflows/{wf_id}/cancel").status_code == 202
-        cancelled = http.get(f"/workflows/{wf_id}/result", params={"timeout": 60})
+        cancelled = http.get(f"/workflows/{wf_id}/result", params={"wait": 60})
         assert cancelled.status_code == 409
         assert "cancel" in cancelled.json()["detail"].lower()
 
