@@ -176,6 +176,9 @@ class TemporalEngine:
         self._activity_filter = list(activities) if activities is not None else None
         self._queue_filter = set(queues) if queues is not None else None
         self.passthrough_modules = (*DEFAULT_PASSTHROUGH, *passthrough_modules)
+        if tracing:
+            # The tracing interceptor's workflow side must share the host's OpenTelemetry context.
+            self.passthrough_modules = (*self.passthrough_modules, "opentelemetry")
         worker = self.config.worker
         self.drain_timeout = to_timedelta(drain_timeout) if drain_timeout is not None else worker.drain_timeout
         self._max_activities = max_concurrent_activities or worker.max_concurrent_activities
