@@ -1,5 +1,5 @@
 """``python -m temporal_runtime``: the same command line as ``temporal-runtime``."""
 
-from temporal_runtime.cli import main
+from temporal_runtime.cli import run
 
-raise SystemExit(main())
+run()

@@ -12,6 +12,6 @@ Example:
 from __future__ import annotations
 
 from temporal_runtime.cli._health import HealthServer
-from temporal_runtime.cli._main import build_parser, main
+from temporal_runtime.cli._main import build_parser, main, run
 
-__all__ = ["HealthServer", "build_parser", "main"]
+__all__ = ["HealthServer", "build_parser", "main", "run"]

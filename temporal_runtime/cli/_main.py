@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
@@ -250,3 +252,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(dumps({"error": message, "error_type": type(err).__name__, "exit_code": code}), flush=True)
         print(f"{PROG} {args.command}: error: {message}", file=sys.stderr, flush=True)
         return code
+
+
+def run() -> None:
+    """The console-script entry point: `main`, then exit the process with its code.
+
+    The exit skips interpreter finalization: temporalio's core runs native threads that may
+    still be winding down when Python tears its objects down, which can crash the process
+    after the command has finished. Everything is flushed first.
+
+    Example:
+        >>> run()  # doctest: +SKIP
+    """
+    code = main()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe (`temporal-runtime list | head`) is not an error here.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
