@@ -12,6 +12,15 @@ Example:
 from __future__ import annotations
 
 from temporal_runtime.cli._health import HealthServer
+from temporal_runtime.cli._logging import JsonFormatter, TemporalContextFilter, configure_logging
 from temporal_runtime.cli._main import build_parser, main, run
 
-__all__ = ["HealthServer", "build_parser", "main", "run"]
+__all__ = [
+    "HealthServer",
+    "JsonFormatter",
+    "TemporalContextFilter",
+    "build_parser",
+    "configure_logging",
+    "main",
+    "run",
+]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from temporal_runtime import DevServer, TemporalEngine
+from temporal_runtime.cli import JsonFormatter, TemporalContextFilter
 from temporal_runtime.devserver import free_port
 from tests.integration._cli import read_event, run_cli, spawn_cli
 from tests.integration.cli_app.activities import Greeting
@@ -253,3 +254,33 @@ async def test_workflow_logs_carry_ids_and_method(
     assert record.temporal_workflow["workflow_id"] == handle.id  # type: ignore[attr-defined]
     assert record.temporal_workflow["run_id"] == handle.run_id  # type: ignore[attr-defined]
     assert record.temporal_runtime == {"method": "greet"}  # type: ignore[attr-defined]
+
+
+async def test_plain_logger_in_activity_gets_context(engine: TemporalEngine) -> None:
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Collect()
+    handler.addFilter(TemporalContextFilter())
+    target = logging.getLogger("tests.integration.cli_app")
+    target.addHandler(handler)
+    old_level = target.level
+    target.setLevel(logging.INFO)
+    try:
+        handle = await CliAppWorkflow.client(engine).async_.greet(Greeting(name="ctx"))
+        await handle.result()
+    finally:
+        target.removeHandler(handler)
+        target.setLevel(old_level)
+    (record,) = [r for r in records if r.getMessage() == "composing for ctx"]
+    ctx = record.temporal_activity  # type: ignore[attr-defined]
+    assert (ctx["activity_type"], ctx["workflow_id"], ctx["workflow_run_id"]) == (
+        "cli_app.compose_greeting",
+        handle.id,
+        handle.run_id,
+    )
+    line = json.loads(JsonFormatter().format(record))
+    assert (line["activity_type"], line["workflow_id"]) == ("cli_app.compose_greeting", handle.id)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 from pydantic import BaseModel
 
 from temporal_runtime import activity_def
@@ -12,4 +14,6 @@ class Greeting(BaseModel):
 
 @activity_def("cli_app.compose_greeting")
 async def compose_greeting(args: Greeting) -> str:
+    # A plain logger, as existing code has: the worker's log filter adds the activity context.
+    logging.getLogger(__name__).info("composing for %s", args.name)
     return " ".join([f"hello {args.name}"] * args.times)
