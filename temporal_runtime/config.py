@@ -320,7 +320,8 @@ def load_config(
         for item in err.errors(include_url=False)[:5]:
             key = ".".join(str(p) for p in item["loc"])
             origin = next((src for k, src in sources.items() if key == k or key.startswith(k + ".")), None)
-            problems.append(f"{key}: {item['msg']}" + (f" (from {origin})" if origin else ""))
+            shown = origin if origin and origin != file_source else None
+            problems.append(f"{key}: {item['msg']}" + (f" (from {shown})" if shown else ""))
         where = file_source or "runtime configuration"
         raise ConfigError(f"{where} is invalid: {'; '.join(problems)}") from None
 

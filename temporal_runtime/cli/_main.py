@@ -264,7 +264,10 @@ def run() -> None:
     Example:
         >>> run()  # doctest: +SKIP
     """
-    code = main()
+    try:
+        code = main()
+    except SystemExit as exc:  # argparse's usage errors, a second Ctrl-C during a drain
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         # A closed pipe (`temporal-runtime list | head`) is not an error here.

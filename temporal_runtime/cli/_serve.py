@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -31,8 +32,12 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
             logger.warning(
                 "second %s: exiting without waiting for in-flight tasks", signal.Signals(signum).name
             )
+            logging.shutdown()
+            sys.stdout.flush()
             sys.stderr.flush()
-            raise SystemExit(130)
+            # Unwinding would only cancel the activities with tracebacks; the server retries
+            # them on another worker after their timeouts either way.
+            os._exit(130)
         logger.info("received %s", signal.Signals(signum).name)
         stop.set()
 
