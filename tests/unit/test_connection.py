@@ -166,3 +166,42 @@ def test_bad_profile_is_config_error(clean_env: Path, monkeypatch: pytest.Monkey
     _toml(clean_env, monkeypatch, '[profile.default]\naddress = "a:1"\n')
     with pytest.raises(ConfigError, match="profile 'nope'"):
         args(profile="nope")
+
+
+async def test_start_hands_tls_and_api_key_to_client_connect(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, pems: dict[str, Path]
+) -> None:
+    import temporalio.client
+
+    captured: dict[str, object] = {}
+
+    async def fake_connect(target_host: str, **kwargs: object) -> object:
+        captured.update(kwargs, target_host=target_host)
+        raise RuntimeError("not connecting in a unit test")
+
+    monkeypatch.setattr(temporalio.client.Client, "connect", staticmethod(fake_connect))
+    monkeypatch.setenv("TEMPORAL_TLS_CLIENT_CERT_PATH", str(pems["cert"]))
+    monkeypatch.setenv("TEMPORAL_TLS_CLIENT_KEY_PATH", str(pems["key"]))
+    engine = TemporalEngine(
+        url="cloud.example:7233",
+        namespace="ns",
+        api_key="key-1",
+        tls_server_ca_cert=pems["ca"],
+        tls_server_name="cloud.example",
+        start_worker=False,
+    )
+    with pytest.raises(ConnectionError, match="cannot reach Temporal at cloud.example:7233"):
+        await engine.start()
+    tls = captured["tls"]
+    assert isinstance(tls, temporalio.service.TLSConfig)
+    assert (tls.server_root_ca_cert, tls.client_cert, tls.client_private_key, tls.domain) == (
+        CA,
+        CERT,
+        KEY,
+        "cloud.example",
+    )
+    assert (captured["target_host"], captured["namespace"], captured["api_key"]) == (
+        "cloud.example:7233",
+        "ns",
+        "key-1",
+    )
