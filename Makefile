@@ -37,6 +37,10 @@ format: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m examples.demo
 
+# The dev server with SQLite under .temporal/ and the Web UI, until Ctrl-C.
+dev: $(STAMP)
+	$(BIN)/python -m temporal_runtime dev
+
 bench: $(STAMP)
 	@echo "benchmarks: see issue 6 (not built yet)"
 

@@ -1,7 +1,11 @@
 """The runtime's own defaults: timeouts, retries, worker limits, task queue.
 
 They live in ``[tool.temporal-runtime]`` in pyproject.toml (found from the current directory
-upwards), or in the TOML file named by ``TEMPORAL_RUNTIME_CONFIG``. Connection settings
+upwards), or in the TOML file named by ``TEMPORAL_RUNTIME_CONFIG``. Each setting may be
+overridden by an environment variable, ``TEMPORAL_RUNTIME_<KEY>`` with ``__`` between a
+section and its key (``TEMPORAL_RUNTIME_TASK_QUEUE=orders``,
+``TEMPORAL_RUNTIME_ACTIVITY__START_TO_CLOSE=2m``), and by explicit overrides, so the order is
+argument over environment over file. Connection settings
 (address, namespace, TLS, API key) are not here: they follow Temporal's own client
 configuration (``TEMPORAL_*`` variables and ``temporal.toml`` profiles), see `TemporalEngine`.
 
@@ -20,9 +24,11 @@ Example pyproject.toml section::
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,23 +36,25 @@ from typing import Annotated, Any
 import temporalio.common
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from temporal_runtime._internal._validation import describe_validation_error
 from temporal_runtime.errors import ConfigError
 
 __all__ = [
     "CONFIG_ENV_VAR",
+    "ENV_PREFIX",
     "ActivityDefaults",
     "RetryDefaults",
     "RuntimeConfig",
     "WorkerDefaults",
     "WorkflowDefaults",
     "current_config",
+    "env_overrides",
     "load_config",
     "set_current_config",
     "to_timedelta",
 ]
 
 CONFIG_ENV_VAR = "TEMPORAL_RUNTIME_CONFIG"
+ENV_PREFIX = "TEMPORAL_RUNTIME_"
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 
@@ -183,17 +191,83 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read {path}: {err}") from err
 
 
-def load_config(path: str | os.PathLike[str] | None = None, *, start: Path | None = None) -> RuntimeConfig:
-    """Load the runtime defaults: `path`, else ``$TEMPORAL_RUNTIME_CONFIG``, else pyproject.toml.
+def _env_value(raw: str, default: Any) -> Any:
+    text = raw.strip()
+    if isinstance(default, tuple):
+        # A list: JSON (["A", "B"]) or comma separated (A,B).
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError:
+                return text
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if text == "" or text.lower() in ("none", "null"):
+        return None
+    return text
 
-    A file named explicitly (or by the variable) may hold the settings at its top level or
-    under ``[tool.temporal-runtime]``. No file, or no section, gives the defaults.
+
+def env_overrides(env: Mapping[str, str] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+    """The settings given by ``TEMPORAL_RUNTIME_*`` variables, and which variable gave each.
 
     Example:
-        >>> load_config(start=Path("/")).task_queue
-        'default'
+        >>> env_overrides({"TEMPORAL_RUNTIME_ACTIVITY__START_TO_CLOSE": "2m"})[0]
+        {'activity': {'start_to_close': '2m'}}
     """
-    source: Path | None
+    environ = os.environ if env is None else env
+    data: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    sections = {
+        name: field.annotation
+        for name, field in RuntimeConfig.model_fields.items()
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
+    }
+    for var, raw in environ.items():
+        if not var.startswith(ENV_PREFIX) or var == CONFIG_ENV_VAR:
+            continue
+        parts = var[len(ENV_PREFIX) :].lower().split("__")
+        if len(parts) == 1 and parts[0] in RuntimeConfig.model_fields and parts[0] not in sections:
+            data[parts[0]] = _env_value(raw, RuntimeConfig.model_fields[parts[0]].default)
+            sources[parts[0]] = var
+        elif len(parts) == 2 and parts[0] in sections:
+            model = sections[parts[0]]
+            assert model is not None
+            field = model.model_fields.get(parts[1])
+            if field is None:
+                raise ConfigError(
+                    f"{var}: [{parts[0]}] has no setting {parts[1]!r}; known: {sorted(model.model_fields)}"
+                )
+            data.setdefault(parts[0], {})[parts[1]] = _env_value(raw, field.default)
+            sources[f"{parts[0]}.{parts[1]}"] = var
+        else:
+            known = [f"{ENV_PREFIX}{k.upper()}" for k in RuntimeConfig.model_fields if k not in sections]
+            raise ConfigError(
+                f"{var} is not a runtime setting; use {', '.join(known)} or "
+                f"{ENV_PREFIX}<SECTION>__<KEY> with SECTION one of {sorted(sections)}"
+            )
+    return data, sources
+
+
+def _deep_merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)  # pyright: ignore[reportUnknownArgumentType]
+        else:
+            merged[key] = value
+    return merged
+
+
+def _flat_keys(data: Mapping[str, Any], prefix: str = "") -> list[str]:
+    keys: list[str] = []
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        keys.extend(_flat_keys(value, f"{path}.") if isinstance(value, Mapping) else [path])  # pyright: ignore[reportUnknownArgumentType]
+    return keys
+
+
+def _read_section(
+    path: str | os.PathLike[str] | None, start: Path | None
+) -> tuple[dict[str, Any], str | None]:
     explicit = path if path is not None else os.environ.get(CONFIG_ENV_VAR) or None
     if explicit is not None:
         source = Path(explicit)
@@ -204,17 +278,52 @@ def load_config(path: str | os.PathLike[str] | None = None, *, start: Path | Non
             )
         data = _read_toml(source)
         section = data.get("tool", {}).get("temporal-runtime", data)
-    else:
-        source = _find_pyproject(start or Path.cwd())
-        if source is None:
-            return RuntimeConfig()
-        section = _read_toml(source).get("tool", {}).get("temporal-runtime", {})
+        return dict(section), f"{source}"
+    found = _find_pyproject(start or Path.cwd())
+    if found is None:
+        return {}, None
+    section = _read_toml(found).get("tool", {}).get("temporal-runtime", {})
+    return dict(section), f"{found} [tool.temporal-runtime]"
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    start: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> RuntimeConfig:
+    """Load the runtime defaults: `overrides` over ``TEMPORAL_RUNTIME_*`` over the file.
+
+    The file is `path`, else ``$TEMPORAL_RUNTIME_CONFIG``, else the nearest pyproject.toml. A
+    file named explicitly (or by the variable) may hold the settings at its top level or under
+    ``[tool.temporal-runtime]``. No file, or no section, gives the defaults. `overrides` uses
+    the file's shape (``{"activity": {"start_to_close": 30}}``).
+
+    Example:
+        >>> load_config(start=Path("/"), env={}).task_queue
+        'default'
+        >>> load_config(start=Path("/"), env={"TEMPORAL_RUNTIME_TASK_QUEUE": "from-env"},
+        ...             overrides={"task_queue": "from-arg"}).task_queue
+        'from-arg'
+    """
+    section, file_source = _read_section(path, start)
+    from_env, env_sources = env_overrides(env)
+    sources = dict.fromkeys(_flat_keys(section), file_source or "the file")
+    sources.update(env_sources)
+    sources.update(dict.fromkeys(_flat_keys(overrides or {}), "the overrides"))
+    merged = _deep_merge(_deep_merge(section, from_env), overrides or {})
     try:
-        return RuntimeConfig.model_validate(section)
+        return RuntimeConfig.model_validate(merged)
     except ValidationError as err:
-        raise ConfigError(
-            f"{source} [tool.temporal-runtime] is invalid: {describe_validation_error(err)}"
-        ) from None
+        problems: list[str] = []
+        for item in err.errors(include_url=False)[:5]:
+            key = ".".join(str(p) for p in item["loc"])
+            origin = next((src for k, src in sources.items() if key == k or key.startswith(k + ".")), None)
+            shown = origin if origin and origin != file_source else None
+            problems.append(f"{key}: {item['msg']}" + (f" (from {shown})" if shown else ""))
+        where = file_source or "runtime configuration"
+        raise ConfigError(f"{where} is invalid: {'; '.join(problems)}") from None
 
 
 _current: RuntimeConfig | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import os
 import sys
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -32,6 +33,7 @@ from temporal_runtime._internal._activity_defn import ActivityDefinition
 from temporal_runtime._internal._connection import resolve_connect_args
 from temporal_runtime._internal._failures import translate
 from temporal_runtime._internal._metaclass import DEFINITION_ATTR
+from temporal_runtime._internal._observability import metrics_runtime, tracing_interceptors
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.client import (
@@ -42,8 +44,14 @@ from temporal_runtime.client import (
     WorkflowClient,
     WorkflowStatus,
 )
-from temporal_runtime.config import RuntimeConfig, current_config, set_current_config, to_timedelta
-from temporal_runtime.errors import EngineNotStartedError, EngineStateError, RegistrationError
+from temporal_runtime.config import (
+    RuntimeConfig,
+    current_config,
+    load_config,
+    set_current_config,
+    to_timedelta,
+)
+from temporal_runtime.errors import ConfigError, EngineNotStartedError, EngineStateError, RegistrationError
 
 __all__ = ["EngineState", "HealthStatus", "TemporalEngine"]
 
@@ -104,6 +112,12 @@ class TemporalEngine:
     `workflows`, `activities` or `queues` to serve fewer. Runtime defaults (timeouts,
     retries, worker limits) come from `config`, else from ``[tool.temporal-runtime]``.
 
+    TLS: ``tls=True`` (system roots) or a `TLSConfig`, and/or the single settings
+    ``tls_server_ca_cert``, ``tls_client_cert``, ``tls_client_key`` (PEM bytes or a path) and
+    ``tls_server_name``, each overriding its ``TEMPORAL_TLS_*`` / temporal.toml counterpart.
+    ``metrics_port`` serves Prometheus metrics on that port; ``tracing=True`` adds temporalio's
+    OpenTelemetry interceptor (extra ``otel``).
+
     Example:
         >>> engine = TemporalEngine(url="localhost:7233", task_queue="orders", start_worker=False)
         >>> engine.state
@@ -131,23 +145,40 @@ class TemporalEngine:
         max_concurrent_workflow_tasks: int | None = None,
         client: temporalio.client.Client | None = None,
         worker_options: Mapping[str, Any] | None = None,
+        tls_server_ca_cert: str | bytes | os.PathLike[str] | None = None,
+        tls_client_cert: str | bytes | os.PathLike[str] | None = None,
+        tls_client_key: str | bytes | os.PathLike[str] | None = None,
+        tls_server_name: str | None = None,
+        metrics_port: int | None = None,
+        tracing: bool = False,
     ) -> None:
         self._config_given = config
         self.config = config or current_config()
-        self._connect_args = {
+        self._connect_args: dict[str, Any] = {
             "url": url,
             "namespace": namespace,
             "api_key": api_key,
             "tls": tls,
             "profile": profile,
             "config_file": client_config_file,
+            "tls_fields": {
+                "tls_server_ca_cert": tls_server_ca_cert,
+                "tls_client_cert": tls_client_cert,
+                "tls_client_key": tls_client_key,
+                "tls_server_name": tls_server_name,
+            },
         }
+        self.metrics_port = metrics_port
+        self.tracing = tracing
         self.task_queue = task_queue or self.config.task_queue
         self.start_worker = start_worker
         self._workflow_filter = list(workflows) if workflows is not None else None
         self._activity_filter = list(activities) if activities is not None else None
         self._queue_filter = set(queues) if queues is not None else None
         self.passthrough_modules = (*DEFAULT_PASSTHROUGH, *passthrough_modules)
+        if tracing:
+            # The tracing interceptor's workflow side must share the host's OpenTelemetry context.
+            self.passthrough_modules = (*self.passthrough_modules, "opentelemetry")
         worker = self.config.worker
         self.drain_timeout = to_timedelta(drain_timeout) if drain_timeout is not None else worker.drain_timeout
         self._max_activities = max_concurrent_activities or worker.max_concurrent_activities
@@ -161,6 +192,47 @@ class TemporalEngine:
         self._state = EngineState.NOT_STARTED
         self.namespace: str = namespace or "default"
         self.address: str = url or ""
+
+    @classmethod
+    def from_config(cls, path: str | os.PathLike[str] | None = None, **overrides: Any) -> TemporalEngine:
+        """An engine whose defaults come from the configuration files, `overrides` winning.
+
+        The runtime defaults are loaded by `load_config` from `path` (else
+        ``$TEMPORAL_RUNTIME_CONFIG``, else pyproject.toml) with ``TEMPORAL_RUNTIME_*``
+        variables over the file; the connection follows Temporal's ``TEMPORAL_*`` variables and
+        ``temporal.toml``. `overrides` are `TemporalEngine` arguments (``url=``,
+        ``task_queue=``, ``drain_timeout=``, ...); ``config=`` may be a mapping in the file's
+        shape, laid over the loaded settings.
+
+        Example:
+            >>> engine = TemporalEngine.from_config(task_queue="orders", start_worker=False)
+            >>> engine.task_queue
+            'orders'
+        """
+        import inspect
+
+        known = set(inspect.signature(cls.__init__).parameters) - {"self"}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ConfigError(
+                f"TemporalEngine.from_config: unknown option(s) {unknown}; known: {sorted(known)}"
+            )
+        given = overrides.pop("config", None)
+        config = given if isinstance(given, RuntimeConfig) else load_config(path, overrides=given)
+        return cls(config=config, **overrides)
+
+    @property
+    def connect_args(self) -> dict[str, Any]:
+        """The arguments `start()` will pass to temporalio's ``Client.connect`` (resolved now).
+
+        Explicit arguments over ``TEMPORAL_*`` variables over ``temporal.toml``; useful to check
+        which address, namespace and TLS settings a deployment really uses.
+
+        Example:
+            >>> TemporalEngine(url="example:7233", start_worker=False).connect_args["target_host"]
+            'example:7233'
+        """
+        return resolve_connect_args(**self._connect_args)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -211,6 +283,10 @@ class TemporalEngine:
             config["data_converter"] = pydantic_data_converter
             return temporalio.client.Client(**config)
         args = resolve_connect_args(**self._connect_args)
+        if self.metrics_port is not None:
+            args["runtime"] = metrics_runtime(self.metrics_port)
+        if self.tracing:
+            args["interceptors"] = tracing_interceptors()
         try:
             return await temporalio.client.Client.connect(**args, data_converter=pydantic_data_converter)
         except Exception as err:

@@ -12,16 +12,18 @@ from uuid import UUID
 import temporalio.workflow as twf
 
 from temporal_runtime._internal._activity_defn import ActivityDefinition, ActivityOptions
+from temporal_runtime._internal._logging import MethodLoggerAdapter
 from temporal_runtime._internal._runtime import WorkflowInfo
 
 
 class TemporalWorkflowRuntime:
     """Runs a workflow instance's helpers through `temporalio.workflow`."""
 
-    __slots__ = ("method",)
+    __slots__ = ("_logger", "method")
 
     def __init__(self) -> None:
         self.method = ""
+        self._logger: MethodLoggerAdapter | None = None
 
     async def execute_activity(
         self, defn: ActivityDefinition, args: Any, options: ActivityOptions, *, local: bool
@@ -64,7 +66,10 @@ class TemporalWorkflowRuntime:
         return twf.random()
 
     def logger(self) -> logging.LoggerAdapter[logging.Logger]:
-        return twf.logger
+        # Built on first use: `method` is set by the adapter after construction.
+        if self._logger is None or self._logger.method != self.method:
+            self._logger = MethodLoggerAdapter(twf.logger, self.method)
+        return self._logger
 
     def info(self) -> WorkflowInfo:
         i = twf.info()

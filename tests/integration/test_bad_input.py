@@ -20,7 +20,7 @@ from temporalio.exceptions import ApplicationError
 
 from examples import orders
 from temporal_runtime import DevServer, TemporalEngine
-from tests.integration._cli import temporal_cli
+from tests.integration._temporal_cli import temporal_cli
 
 WORKFLOW_TYPE = "OrderProcessingWorkflow"
 GOOD_ORDER = {"order_id": "A-1", "items": [{"sku": "apple", "quantity": 2}]}

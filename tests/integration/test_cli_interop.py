@@ -7,7 +7,7 @@ import uuid
 
 from examples import approval, orders
 from temporal_runtime import DevServer, ExecutionStatus, TemporalEngine
-from tests.integration._cli import temporal_cli
+from tests.integration._temporal_cli import temporal_cli
 
 
 async def test_cli_start_engine_reads_typed_result(
