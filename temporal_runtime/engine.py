@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import temporalio.client
 import temporalio.common
@@ -134,7 +134,7 @@ class TemporalEngine:
     ) -> None:
         self._config_given = config
         self.config = config or current_config()
-        self._connect_args = {
+        self._connect_args: dict[str, Any] = {
             "url": url,
             "namespace": namespace,
             "api_key": api_key,
@@ -293,7 +293,7 @@ class TemporalEngine:
             worker = Worker(
                 client,
                 task_queue=queue,
-                workflows=[wf.adapter for wf in workflows],
+                workflows=[cast(type, wf.adapter) for wf in workflows],
                 activities=[a.temporal_fn for a in activities],
                 activity_executor=self._executor,
                 workflow_runner=SandboxedWorkflowRunner(restrictions=restrictions),
