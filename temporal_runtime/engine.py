@@ -13,11 +13,11 @@ import enum
 import logging
 import sys
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from types import TracebackType
-from typing import Any, TypeVar, cast
+from typing import Any, Concatenate, TypeVar, cast, overload
 
 import temporalio.client
 import temporalio.common
@@ -32,6 +32,7 @@ from temporal_runtime._internal._activity_defn import ActivityDefinition
 from temporal_runtime._internal._connection import resolve_connect_args
 from temporal_runtime._internal._failures import translate
 from temporal_runtime._internal._metaclass import DEFINITION_ATTR
+from temporal_runtime._internal._types import MethodParams, ReturnType, WorkflowType
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.client import (
@@ -419,7 +420,37 @@ class TemporalEngine:
             ) from err
         return MethodHandle(self, handle, workflow, method)
 
+    # With the method itself (``OrderWorkflow.process_order``) the arguments are checked
+    # against it; start options then go through ``Workflow.client(engine).with_options(...)``.
+    @overload
     async def start_method(
+        self,
+        workflow: type[WorkflowType],
+        method: Callable[Concatenate[WorkflowType, MethodParams], Coroutine[Any, Any, ReturnType]],
+        /,
+        *args: MethodParams.args,
+        **kwargs: MethodParams.kwargs,
+    ) -> MethodHandle[ReturnType]: ...
+    @overload
+    async def start_method(
+        self,
+        workflow: type[Any] | str,
+        method: str,
+        /,
+        *args: Any,
+        workflow_id: str | None = None,
+        task_queue: str | None = None,
+        id_conflict_policy: temporalio.common.WorkflowIDConflictPolicy | None = None,
+        id_reuse_policy: temporalio.common.WorkflowIDReusePolicy | None = None,
+        start_delay: float | timedelta | None = None,
+        execution_timeout: float | timedelta | None = None,
+        run_timeout: float | timedelta | None = None,
+        task_timeout: float | timedelta | None = None,
+        retry_policy: temporalio.common.RetryPolicy | None = None,
+        memo: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> MethodHandle[Any]: ...
+    async def start_method(  # type: ignore[misc]  # a method kwarg named like an option is taken as the option
         self,
         workflow: type[Any] | str,
         method: str | Callable[..., Any],
@@ -463,7 +494,37 @@ class TemporalEngine:
         )
         return await self.start_bound(definition, method_def, method_def.bind(args, kwargs), options)
 
+    # With the method itself (``OrderWorkflow.process_order``) the arguments are checked
+    # against it; start options then go through ``Workflow.client(engine).with_options(...)``.
+    @overload
     async def execute_method(
+        self,
+        workflow: type[WorkflowType],
+        method: Callable[Concatenate[WorkflowType, MethodParams], Coroutine[Any, Any, ReturnType]],
+        /,
+        *args: MethodParams.args,
+        **kwargs: MethodParams.kwargs,
+    ) -> ReturnType: ...
+    @overload
+    async def execute_method(
+        self,
+        workflow: type[Any] | str,
+        method: str,
+        /,
+        *args: Any,
+        workflow_id: str | None = None,
+        task_queue: str | None = None,
+        id_conflict_policy: temporalio.common.WorkflowIDConflictPolicy | None = None,
+        id_reuse_policy: temporalio.common.WorkflowIDReusePolicy | None = None,
+        start_delay: float | timedelta | None = None,
+        execution_timeout: float | timedelta | None = None,
+        run_timeout: float | timedelta | None = None,
+        task_timeout: float | timedelta | None = None,
+        retry_policy: temporalio.common.RetryPolicy | None = None,
+        memo: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any: ...
+    async def execute_method(  # type: ignore[misc]  # a method kwarg named like an option is taken as the option
         self,
         workflow: type[Any] | str,
         method: str | Callable[..., Any],
@@ -487,7 +548,8 @@ class TemporalEngine:
             >>> async def demo(engine, order):  # doctest: +SKIP
             ...     result = await engine.execute_method(OrderWorkflow, "process_order", order)
         """
-        handle = await self.start_method(
+        start = cast(Callable[..., Coroutine[Any, Any, MethodHandle[Any]]], self.start_method)
+        handle = await start(
             workflow,
             method,
             *args,
