@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from mypy.errorcodes import ATTR_DEFINED
 from mypy.nodes import CallExpr, Decorator, FuncDef, OverloadedFuncDef, RefExpr
-from mypy.plugin import AttributeContext, Plugin
+from mypy.plugin import AttributeContext, ClassDefContext, Plugin
 from mypy.typeops import bind_self
 from mypy.types import CallableType, Instance, Type, get_proper_type
 
@@ -32,6 +32,8 @@ __all__ = ["TemporalRuntimePlugin", "plugin"]
 _STARTER = "temporal_runtime.client.WorkflowStarter"
 _HANDLE = "temporal_runtime.client.MethodHandle"
 _COROUTINE = "typing.Coroutine"
+_WORKFLOW = "temporal_runtime.workflow.Workflow"
+_METADATA_KEY = "temporal_runtime"
 _HANDLER_DECORATORS = frozenset({"wf_signal", "wf_query", "wf_update"})
 
 
@@ -40,6 +42,26 @@ def _handler_kind(node: Decorator) -> str | None:
         target = decorator.callee if isinstance(decorator, CallExpr) else decorator  # @wf_signal("name")
         if isinstance(target, RefExpr) and target.name in _HANDLER_DECORATORS:
             return target.name.removeprefix("wf_")
+    return None
+
+
+def _record_handlers(ctx: ClassDefContext) -> None:
+    # Decorator expressions are not kept in mypy's cache, class metadata is: note the
+    # handlers while the class is analysed, so later (cached) runs still know them.
+    handlers: dict[str, str] = {}
+    for statement in ctx.cls.defs.body:
+        if isinstance(statement, Decorator):
+            kind = _handler_kind(statement)
+            if kind is not None:
+                handlers[statement.func.name] = kind
+    ctx.cls.info.metadata[_METADATA_KEY] = {"handlers": handlers}
+
+
+def _recorded_kind(workflow: Instance, name: str) -> str | None:
+    for info in workflow.type.mro:
+        handlers = info.metadata.get(_METADATA_KEY, {}).get("handlers", {})
+        if name in handlers:
+            return str(handlers[name])
     return None
 
 
@@ -54,7 +76,7 @@ def _entry_method(ctx: AttributeContext, workflow: Instance, name: str) -> Calla
     elif name.startswith("_"):
         problem = f'"{cls}.{name}" is private, not an entry method'
     elif isinstance(node, Decorator):
-        kind = _handler_kind(node)
+        kind = _recorded_kind(workflow, name) or _handler_kind(node)
         if kind is not None:
             problem = f'"{cls}.{name}" is a {kind} handler, not an entry method; use handle.{kind}(...)'
         node = node.func
@@ -122,6 +144,10 @@ class TemporalRuntimePlugin(Plugin):
         if owner == _STARTER and name and not name.startswith("__"):
             return functools.partial(_starter_attribute, name=name)
         return None
+
+    def get_base_class_hook(self, fullname: str) -> Callable[[ClassDefContext], None] | None:
+        """Note each workflow class's signal, query and update handlers."""
+        return _record_handlers if fullname == _WORKFLOW else None
 
 
 def plugin(version: str) -> type[Plugin]:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from typing import Any
-
-from typing_extensions import assert_type
+from typing import Any, assert_type
 
 from examples.approval import ApprovalWorkflow, Request, Result
 from examples.data_pipeline import DataPipelineWorkflow, ProcessDataInput, ProcessDataOutput, process_data
@@ -75,7 +73,9 @@ async def engine_calls(engine: TemporalEngine) -> None:
     assert_type(
         await engine.start_method(OrderWorkflow, OrderWorkflow.process, order), MethodHandle[OrderResult]
     )
-    assert_type(await engine.execute_method(OrderWorkflow, OrderWorkflow.process, order, priority=2), OrderResult)
+    assert_type(
+        await engine.execute_method(OrderWorkflow, OrderWorkflow.process, order, priority=2), OrderResult
+    )
     assert_type(
         await engine.start_method(OrderWorkflow, "process", order, workflow_id="order-1"), MethodHandle[Any]
     )
@@ -116,7 +116,9 @@ async def seed_examples(engine: TemporalEngine) -> None:
     pipeline = DataPipelineWorkflow.client(engine)
     data = ProcessDataInput(data_id="123", parameters={"mode": "fast"})
     assert_type(await pipeline.run_pipeline(data), ProcessDataOutput)
-    assert_type(await pipeline.start(DataPipelineWorkflow.run_pipeline, data), MethodHandle[ProcessDataOutput])
+    assert_type(
+        await pipeline.start(DataPipelineWorkflow.run_pipeline, data), MethodHandle[ProcessDataOutput]
+    )
     assert_type(await process_data(data), ProcessDataOutput)
     orders = OrderProcessingWorkflow.client(engine)
     seed_order = SeedOrder(order_id="A-1", items=[])
@@ -127,6 +129,8 @@ async def seed_examples(engine: TemporalEngine) -> None:
     assert_type(await handle.query(OrderProcessingWorkflow.progress), dict[str, int | str])
     assert_type(await handle.query("progress"), Any)
     await engine.signal(handle.id, "cancel", "Customer request")
-    approval = await ApprovalWorkflow.client(engine).start(ApprovalWorkflow.process, Request(request_id="r", amount=1))
+    approval = await ApprovalWorkflow.client(engine).start(
+        ApprovalWorkflow.process, Request(request_id="r", amount=1)
+    )
     assert_type(await approval.query(ApprovalWorkflow.is_approved), bool)
     assert_type(await approval.result(timeout=60), Result)
