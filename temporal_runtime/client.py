@@ -14,7 +14,7 @@ import enum
 import inspect
 from collections.abc import Callable, Coroutine, Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Concatenate, Generic, cast, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Generic, cast, overload
 
 import temporalio.client
 import temporalio.common
@@ -81,7 +81,7 @@ class WorkflowStatus(BaseModel):
         True
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(frozen=True)
 
     workflow_id: str
     run_id: str | None
@@ -363,6 +363,8 @@ class MethodHandle(Generic[HandleResultType]):
 
 
 class _ProxyBase(Generic[WorkflowType]):
+    """What both proxies share: entry methods looked up by name, `start` by method or name."""
+
     __slots__ = ("_engine", "_definition", "_options", "_calls")
 
     def __init__(self, engine: TemporalEngine, definition: WorkflowDefinition, options: StartOptions) -> None:

@@ -25,7 +25,7 @@ import re
 import tomllib
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import temporalio.common
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -81,7 +81,9 @@ OptionalDuration = Annotated[timedelta | None, BeforeValidator(_duration_or_none
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """A frozen configuration section that rejects unknown keys."""
+
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid", frozen=True)
 
 
 class ActivityDefaults(_Section):

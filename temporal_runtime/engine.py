@@ -17,7 +17,7 @@ from collections.abc import Callable, Coroutine, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from types import TracebackType
-from typing import Any, Concatenate, TypeVar, cast, overload
+from typing import Any, ClassVar, Concatenate, TypeVar, cast, overload
 
 import temporalio.client
 import temporalio.common
@@ -48,7 +48,7 @@ from temporal_runtime.errors import EngineNotStartedError, EngineStateError, Reg
 
 __all__ = ["EngineState", "HealthStatus", "TemporalEngine"]
 
-logger = logging.getLogger("temporal_runtime.engine")
+logger: logging.Logger = logging.getLogger("temporal_runtime.engine")
 W = TypeVar("W")
 
 # Modules every workflow sandbox shares with the host process: the runtime itself (so the
@@ -79,7 +79,7 @@ class HealthStatus(BaseModel):
         False
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(frozen=True)
 
     healthy: bool
     state: EngineState
@@ -134,7 +134,7 @@ class TemporalEngine:
         worker_options: Mapping[str, Any] | None = None,
     ) -> None:
         self._config_given = config
-        self.config = config or current_config()
+        self.config: RuntimeConfig = config or current_config()
         self._connect_args: dict[str, Any] = {
             "url": url,
             "namespace": namespace,
@@ -143,14 +143,14 @@ class TemporalEngine:
             "profile": profile,
             "config_file": client_config_file,
         }
-        self.task_queue = task_queue or self.config.task_queue
+        self.task_queue: str = task_queue or self.config.task_queue
         self.start_worker = start_worker
         self._workflow_filter = list(workflows) if workflows is not None else None
         self._activity_filter = list(activities) if activities is not None else None
         self._queue_filter = set(queues) if queues is not None else None
-        self.passthrough_modules = (*DEFAULT_PASSTHROUGH, *passthrough_modules)
+        self.passthrough_modules: tuple[str, ...] = (*DEFAULT_PASSTHROUGH, *passthrough_modules)
         worker = self.config.worker
-        self.drain_timeout = to_timedelta(drain_timeout) if drain_timeout is not None else worker.drain_timeout
+        self.drain_timeout: timedelta = to_timedelta(drain_timeout) if drain_timeout is not None else worker.drain_timeout
         self._max_activities = max_concurrent_activities or worker.max_concurrent_activities
         self._max_wf_tasks = max_concurrent_workflow_tasks or worker.max_concurrent_workflow_tasks
         self._worker_options = dict(worker_options or {})

@@ -40,8 +40,9 @@ _HANDLER_DECORATORS = frozenset({"wf_signal", "wf_query", "wf_update"})
 def _handler_kind(node: Decorator) -> str | None:
     for decorator in node.original_decorators:
         target = decorator.callee if isinstance(decorator, CallExpr) else decorator  # @wf_signal("name")
-        if isinstance(target, RefExpr) and target.name in _HANDLER_DECORATORS:
-            return target.name.removeprefix("wf_")
+        name = target.fullname.rpartition(".")[2] if isinstance(target, RefExpr) else ""
+        if name in _HANDLER_DECORATORS:
+            return name.removeprefix("wf_")
     return None
 
 
@@ -91,8 +92,7 @@ def _entry_method(ctx: AttributeContext, workflow: Instance, name: str) -> Calla
     method_type = get_proper_type(node.type)
     if not isinstance(method_type, CallableType):
         return None  # an unannotated method: keep the default (any arguments)
-    bound = bind_self(method_type, workflow)
-    return bound if isinstance(bound, CallableType) else None
+    return bind_self(method_type, workflow)
 
 
 def _default_coroutine(ctx: AttributeContext) -> Instance | None:
@@ -130,9 +130,11 @@ def _starter_attribute(ctx: AttributeContext, *, name: str) -> Type:
     # An ``async def`` is typed as returning Coroutine[Any, Any, R]: keep the coroutine and
     # its parameters, swap R for MethodHandle[R].
     if isinstance(returned, Instance) and returned.type.fullname == _COROUTINE and len(returned.args) == 3:
-        exact = handle.copy_modified(args=[returned.args[2]])
-        return method.copy_modified(ret_type=returned.copy_modified(args=[*returned.args[:2], exact]))
-    return method.copy_modified(ret_type=coroutine)
+        # mypy's copy_modified defaults are untyped sentinels, hence the pyright ignores.
+        exact = handle.copy_modified(args=[returned.args[2]])  # pyright: ignore[reportUnknownMemberType]
+        exact_coroutine = returned.copy_modified(args=[*returned.args[:2], exact])  # pyright: ignore[reportUnknownMemberType]
+        return method.copy_modified(ret_type=exact_coroutine)  # pyright: ignore[reportUnknownMemberType]
+    return method.copy_modified(ret_type=coroutine)  # pyright: ignore[reportUnknownMemberType]
 
 
 class TemporalRuntimePlugin(Plugin):

@@ -92,12 +92,36 @@ class Workflow(metaclass=_WorkflowMeta):
     if TYPE_CHECKING:
 
         @classmethod
-        def client(cls, engine: TemporalEngine) -> Self: ...
+        def client(cls, engine: TemporalEngine) -> Self:
+            """A proxy to start this workflow's entry methods through `engine`.
+
+            Statically the proxy is the workflow class itself, so ``await wf.process(x)``
+            has `process`'s own signature and result type.
+
+            Example:
+                >>> async def demo(engine, order):  # doctest: +SKIP
+                ...     result = await OrderWorkflow.client(engine).process_order(order)
+            """
+            ...
 
         @property
-        def async_(self) -> WorkflowStarter[Self]: ...
+        def async_(self) -> WorkflowStarter[Self]:
+            """A proxy whose calls start the workflow and return a `MethodHandle` at once.
 
-        def after(self, delay: float | timedelta) -> WorkflowStarter[Self]: ...
+            Example:
+                >>> async def demo(engine, order):  # doctest: +SKIP
+                ...     handle = await OrderWorkflow.client(engine).async_.process_order(order)
+            """
+            ...
+
+        def after(self, delay: float | timedelta) -> WorkflowStarter[Self]:
+            """A proxy whose calls start the workflow after `delay` (seconds or a timedelta).
+
+            Example:
+                >>> async def demo(engine, order):  # doctest: +SKIP
+                ...     handle = await OrderWorkflow.client(engine).after(3600).process_order(order)
+            """
+            ...
 
         def with_options(
             self,
@@ -112,7 +136,15 @@ class Workflow(metaclass=_WorkflowMeta):
             task_timeout: float | timedelta | None = None,
             retry_policy: temporalio.common.RetryPolicy | None = None,
             memo: dict[str, Any] | None = None,
-        ) -> Self: ...
+        ) -> Self:
+            """A copy of this proxy whose calls use these start options.
+
+            Example:
+                >>> async def demo(engine, order):  # doctest: +SKIP
+                ...     wf = OrderWorkflow.client(engine).with_options(workflow_id="order-42")
+                ...     handle = await wf.async_.process_order(order)
+            """
+            ...
 
         @overload
         async def start(
