@@ -20,6 +20,7 @@ import temporalio.client
 import temporalio.common
 from pydantic import BaseModel, ConfigDict
 
+from temporal_runtime._internal import _registry
 from temporal_runtime._internal._failures import translate
 from temporal_runtime._internal._types import HandleResultType, MethodParams, ReturnType, WorkflowType
 from temporal_runtime._internal._workflow_defn import (
@@ -151,6 +152,19 @@ def _handler_name(target: str | Callable[..., Any], kind: HandlerKind) -> str:
     return marker.name or fallback
 
 
+def _owner_definition(target: str | Callable[..., Any]) -> WorkflowDefinition | None:
+    # A handle made from an id alone still converts results when the handler is given as
+    # the method (``handle.query(OrderWorkflow.status)``), as its static type promises.
+    if isinstance(target, str):
+        return None
+    owner = getattr(target, "__qualname__", "").rpartition(".")[0]
+    module = getattr(target, "__module__", None)
+    for definition in _registry.workflows.all():
+        if definition.cls.__qualname__ == owner and definition.cls.__module__ == module:
+            return definition
+    return None
+
+
 def _positional(target: str | Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
     # Temporal sends handler arguments by position; keywords are placed by the handler's
     # own signature, which only a method target (not a bare name) provides.
@@ -241,10 +255,11 @@ class MethodHandle(Generic[HandleResultType]):
         converted = self._method.convert_result(value) if self._method is not None else value
         return cast(HandleResultType, converted)
 
-    def _handler(self, table: str, name: str) -> HandlerDefinition | None:
-        if self._workflow is None:
+    def _handler(self, table: str, name: str, target: str | Callable[..., Any]) -> HandlerDefinition | None:
+        workflow = self._workflow if self._workflow is not None else _owner_definition(target)
+        if workflow is None:
             return None
-        found: HandlerDefinition | None = getattr(self._workflow, table).get(name)
+        found: HandlerDefinition | None = getattr(workflow, table).get(name)
         return found
 
     @overload
@@ -303,7 +318,7 @@ class MethodHandle(Generic[HandleResultType]):
             value = await self._handle.query(name, args=positional)
         except Exception as err:
             raise translate(err, **self._ids(), action=f"{name!r}") from err
-        handler = self._handler("queries", name)
+        handler = self._handler("queries", name, query)
         return handler.convert_result(value) if handler is not None else value
 
     @overload
@@ -337,7 +352,7 @@ class MethodHandle(Generic[HandleResultType]):
             value = await self._handle.execute_update(name, args=positional)  # pyright: ignore[reportUnknownMemberType]
         except Exception as err:
             raise translate(err, **self._ids(), action=f"{name!r}") from err
-        handler = self._handler("updates", name)
+        handler = self._handler("updates", name, update)
         return handler.convert_result(value) if handler is not None else value
 
     async def cancel(self) -> None:

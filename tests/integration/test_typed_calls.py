@@ -3,10 +3,38 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import BaseModel
 
 from examples.approval import ApprovalWorkflow, Request, Result
 from examples.data_pipeline import DataPipelineWorkflow, ProcessDataInput, ProcessDataOutput
-from temporal_runtime import MethodHandle, TemporalEngine
+from temporal_runtime import MethodHandle, TemporalEngine, Workflow, wf_query, wf_signal, wf_update
+
+
+class Snapshot(BaseModel):
+    stage: str
+
+
+class TypedSnapshotWorkflow(Workflow):
+    def __init__(self) -> None:
+        self._stage = "started"
+        self._done = False
+
+    @wf_query("snapshot")
+    def snapshot(self) -> Snapshot:
+        return Snapshot(stage=self._stage)
+
+    @wf_update("advance")
+    async def advance(self, stage: str) -> Snapshot:
+        self._stage = stage
+        return Snapshot(stage=stage)
+
+    @wf_signal("finish")
+    def finish(self) -> None:
+        self._done = True
+
+    async def run(self) -> Snapshot:
+        await self.wait_until(lambda: self._done)
+        return Snapshot(stage=self._stage)
 
 
 async def test_start_with_method_object_and_keyword_handler_args(engine: TemporalEngine) -> None:
@@ -41,3 +69,13 @@ async def test_keyword_arguments_need_the_handler_method(engine: TemporalEngine)
         await handle.signal("approve", approver="carol")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]
     await handle.signal("approve", "carol")
     assert (await handle.result(timeout=60)).approver == "carol"
+
+
+async def test_handle_by_id_converts_when_given_the_handler_method(engine: TemporalEngine) -> None:
+    started = await TypedSnapshotWorkflow.client(engine).start(TypedSnapshotWorkflow.run)
+    by_id = engine.get_handle(started.id)  # no workflow class: a MethodHandle[Any]
+    assert await by_id.query(TypedSnapshotWorkflow.snapshot) == Snapshot(stage="started")
+    assert await by_id.update(TypedSnapshotWorkflow.advance, stage="packed") == Snapshot(stage="packed")
+    assert await by_id.query("snapshot") == {"stage": "packed"}  # by name: the raw JSON value
+    await by_id.signal(TypedSnapshotWorkflow.finish)
+    assert await started.result(timeout=60) == Snapshot(stage="packed")
