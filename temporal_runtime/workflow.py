@@ -13,11 +13,10 @@ import logging
 from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from random import Random
-from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, cast, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Self, cast, overload
 from uuid import UUID
 
 import temporalio.common
-from typing_extensions import Self
 
 from temporal_runtime._internal import _registry
 from temporal_runtime._internal._activity_defn import ActivityDefinition, ActivityOptions
@@ -36,6 +35,7 @@ from temporal_runtime._internal._types import (
     ResultType,
     ReturnType,
     Schedulable,
+    SupportsWorkflowClient,
 )
 from temporal_runtime._internal._workflow_defn import HANDLER_ATTR, HandlerMarker, WorkflowDefinition
 from temporal_runtime.activity import Activity
@@ -44,7 +44,6 @@ from temporal_runtime.errors import NotInWorkflowError, RegistrationError
 
 if TYPE_CHECKING:
     from temporal_runtime.client import MethodHandle, WorkflowStarter
-    from temporal_runtime.engine import TemporalEngine
 
 __all__ = ["Workflow", "WorkflowInfo", "wf_query", "wf_signal", "wf_update"]
 
@@ -92,7 +91,7 @@ class Workflow(metaclass=_WorkflowMeta):
     if TYPE_CHECKING:
 
         @classmethod
-        def client(cls, engine: TemporalEngine) -> Self:
+        def client(cls, engine: SupportsWorkflowClient) -> Self:
             """A proxy to start this workflow's entry methods through `engine`.
 
             Statically the proxy is the workflow class itself, so ``await wf.process(x)``
@@ -168,7 +167,7 @@ class Workflow(metaclass=_WorkflowMeta):
     else:
 
         @classmethod
-        def client(cls, engine: TemporalEngine) -> Any:
+        def client(cls, engine: SupportsWorkflowClient) -> Any:
             """A proxy to start this workflow's entry methods through `engine`.
 
             ``await MyWorkflow.client(engine).process(x)`` starts and waits;

@@ -53,6 +53,12 @@ class NoArgSchedulable(Protocol[ResultType_co]):
     def __call__(self) -> Any: ...
 
 
+class SupportsWorkflowClient(Protocol):
+    """An engine that can build the proxy of a workflow class (`TemporalEngine`, test engines)."""
+
+    def workflow_client(self, workflow: type[WorkflowType], /) -> WorkflowType: ...
+
+
 class ActivityDecorator(Protocol[ArgsType, ResultType]):
     """What ``activity_def(name, Result=...)`` returns: `Result` given, the signature kept."""
 

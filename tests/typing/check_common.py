@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from typing import Any, assert_type
+from typing import Any, TypeVar, assert_type
 
 from examples.approval import ApprovalWorkflow, Request, Result
 from examples.data_pipeline import DataPipelineWorkflow, ProcessDataInput, ProcessDataOutput, process_data
@@ -134,3 +134,17 @@ async def seed_examples(engine: TemporalEngine) -> None:
     )
     assert_type(await approval.query(ApprovalWorkflow.is_approved), bool)
     assert_type(await approval.result(timeout=60), Result)
+
+
+WorkflowT = TypeVar("WorkflowT")
+
+
+class StructuralEngine:
+    """Any engine with ``workflow_client`` (a test engine, say) builds typed proxies."""
+
+    def workflow_client(self, workflow: type[WorkflowT]) -> WorkflowT:
+        raise NotImplementedError
+
+
+async def other_engines(engine: StructuralEngine) -> None:
+    assert_type(await OrderWorkflow.client(engine).process(Order(order_id="1")), OrderResult)
