@@ -27,7 +27,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check temporal_runtime tests examples
 	$(BIN)/ruff format --check temporal_runtime tests examples
 	$(BIN)/pyright
-	$(BIN)/mypy
+	$(BIN)/python -m mypy
+	# The typing contract (tests/typing): exact signatures in both checkers, and 100% type completeness.
+	$(BIN)/pyright -p tests/typing/pyrightconfig.json --pythonpath $(BIN)/python
+	$(BIN)/python -m mypy --strict --config-file tests/typing/mypy.ini \
+		tests/typing/check_common.py tests/typing/check_errors.py tests/typing/check_mypy.py examples
+	PYTHONPATH=$(CURDIR) $(BIN)/pyright --verifytypes temporal_runtime --ignoreexternal
 
 format: $(STAMP)
 	$(BIN)/ruff format temporal_runtime tests examples

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 
 from temporal_runtime import DevServer, TemporalEngine
 
 
 @asynccontextmanager
-async def example_engine(task_queue: str, *, ui: bool = False) -> AsyncIterator[TemporalEngine]:
+async def example_engine(task_queue: str, *, ui: bool = False) -> AsyncGenerator[TemporalEngine, None]:
     """An engine with workers, on $TEMPORAL_ADDRESS or on a dev server started for the run."""
     address = os.environ.get("TEMPORAL_ADDRESS")
     if address:

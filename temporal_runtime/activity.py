@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, cast, overload
 
 import temporalio.activity
 import temporalio.common
@@ -21,23 +21,31 @@ from temporal_runtime._internal._activity_defn import (
     ActivityOptions,
     build_activity_definition,
 )
+from temporal_runtime._internal._types import (
+    ActivityDecorator,
+    ArgsType,
+    CallParams,
+    CallReturn,
+    InferringActivityDecorator,
+    ResultType,
+)
 from temporal_runtime.config import to_timedelta
 
 __all__ = ["Activity", "ActivityInfo", "activity_def", "activity_info", "heartbeat", "is_cancelled"]
-
-ArgsT = TypeVar("ArgsT")
-ResultT = TypeVar("ResultT")
-FnT = TypeVar("FnT", bound=Callable[..., Any])
 
 ActivityInfo = temporalio.activity.Info
 """Information about the running activity (`activity_info()` returns one)."""
 
 
-class Activity(Generic[ArgsT, ResultT]):
+class Activity(Generic[ArgsType, ResultType, CallParams, CallReturn]):
     """A registered activity: schedule it with ``self.exec(activity, args)``, or call it directly.
 
     Calling the object runs the implementation in-process (``await send_email(args)`` in a
     test); scheduling it from a workflow runs it on a worker with timeouts and retries.
+
+    Type parameters: `Activity[Args, Result]` is what ``exec`` sends and gives back; the two
+    optional ones after them are the implementation's parameters and return type, so a
+    direct call keeps the function's own signature (a coroutine for an ``async def``).
 
     Example:
         >>> from pydantic import BaseModel
@@ -52,22 +60,29 @@ class Activity(Generic[ArgsT, ResultT]):
 
 
     def __init__(self, definition: ActivityDefinition) -> None:
-        self.definition = definition
+        self.definition: ActivityDefinition = definition
         fn = definition.fn
-        self.__wrapped__ = fn
+        self.__wrapped__: Callable[..., Any] = fn
         self.__doc__ = getattr(fn, "__doc__", None)
-        self.__name__ = getattr(fn, "__name__", definition.name)
-        self.__qualname__ = getattr(fn, "__qualname__", definition.name)
+        self.__name__: str = getattr(fn, "__name__", definition.name)
+        self.__qualname__: str = getattr(fn, "__qualname__", definition.name)
         self.__module__ = getattr(fn, "__module__", __name__)
+
+    if TYPE_CHECKING:
+
+        @property
+        def __activity_result__(self) -> ResultType:
+            """What ``exec`` of this activity gives back (a name for type checkers only)."""
+            ...
 
     @property
     def name(self) -> str:
         """The activity's Temporal name (the first argument of `activity_def`)."""
         return self.definition.name
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def __call__(self, *args: CallParams.args, **kwargs: CallParams.kwargs) -> CallReturn:
         """Run the implementation directly, with no worker involved."""
-        return self.definition.fn(*args, **kwargs)
+        return cast("CallReturn", self.definition.fn(*args, **kwargs))
 
     def __repr__(self) -> str:
         return f"<Activity {self.definition.name!r} ({self.definition.origin})>"
@@ -81,14 +96,50 @@ def _opt_duration(value: float | timedelta | None) -> timedelta | None:
 def activity_def(
     name: str,
     *,
-    Args: type[ArgsT],
-    Result: type[ResultT],
+    Args: type[ArgsType],
+    Result: type[ResultType],
     timeout: float | timedelta | None = None,
     schedule_to_close: float | timedelta | None = None,
     heartbeat_timeout: float | timedelta | None = None,
     retry_policy: temporalio.common.RetryPolicy | None = None,
     task_queue: str | None = None,
-) -> Callable[[Callable[..., Any]], Activity[ArgsT, ResultT]]: ...
+) -> ActivityDecorator[ArgsType, ResultType]: ...
+@overload
+def activity_def(
+    name: str,
+    *,
+    Args: None = None,
+    Result: type[ResultType],
+    timeout: float | timedelta | None = None,
+    schedule_to_close: float | timedelta | None = None,
+    heartbeat_timeout: float | timedelta | None = None,
+    retry_policy: temporalio.common.RetryPolicy | None = None,
+    task_queue: str | None = None,
+) -> ActivityDecorator[Any, ResultType]: ...
+@overload
+def activity_def(
+    name: str,
+    *,
+    Args: type[ArgsType],
+    Result: None = None,
+    timeout: float | timedelta | None = None,
+    schedule_to_close: float | timedelta | None = None,
+    heartbeat_timeout: float | timedelta | None = None,
+    retry_policy: temporalio.common.RetryPolicy | None = None,
+    task_queue: str | None = None,
+) -> InferringActivityDecorator[ArgsType]: ...
+@overload
+def activity_def(
+    name: str,
+    *,
+    Args: None = None,
+    Result: None = None,
+    timeout: float | timedelta | None = None,
+    schedule_to_close: float | timedelta | None = None,
+    heartbeat_timeout: float | timedelta | None = None,
+    retry_policy: temporalio.common.RetryPolicy | None = None,
+    task_queue: str | None = None,
+) -> InferringActivityDecorator[Any]: ...
 @overload
 def activity_def(
     name: str,
@@ -100,7 +151,7 @@ def activity_def(
     heartbeat_timeout: float | timedelta | None = None,
     retry_policy: temporalio.common.RetryPolicy | None = None,
     task_queue: str | None = None,
-) -> Callable[[Callable[..., Any]], Activity[Any, Any]]: ...
+) -> ActivityDecorator[Any, Any]: ...
 def activity_def(
     name: str,
     *,
@@ -111,7 +162,7 @@ def activity_def(
     heartbeat_timeout: float | timedelta | None = None,
     retry_policy: temporalio.common.RetryPolicy | None = None,
     task_queue: str | None = None,
-) -> Callable[[Callable[..., Any]], Activity[Any, Any]]:
+) -> Callable[[Callable[..., Any]], Activity[Any, Any, ..., Any]]:
     """Declare an activity named `name`; works as a decorator or called on a function.
 
     `Args` and `Result` default to the function's annotations. The worker validates the
@@ -139,7 +190,7 @@ def activity_def(
         task_queue=task_queue,
     )
 
-    def register(fn: Callable[..., Any]) -> Activity[Any, Any]:
+    def register(fn: Callable[..., Any]) -> Activity[Any, Any, ..., Any]:
         definition = build_activity_definition(name, fn, args_type=Args, result_type=Result, defaults=defaults)
         # Inside the workflow sandbox user modules are re-imported; those copies must not
         # replace the real registrations the engine serves.

@@ -11,15 +11,18 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import enum
-from collections.abc import Callable, Mapping
+import inspect
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Generic, cast, overload
 
 import temporalio.client
 import temporalio.common
 from pydantic import BaseModel, ConfigDict
 
+from temporal_runtime._internal import _registry
 from temporal_runtime._internal._failures import translate
+from temporal_runtime._internal._types import HandleResultType, MethodParams, ReturnType, WorkflowType
 from temporal_runtime._internal._workflow_defn import (
     HANDLER_ATTR,
     HandlerDefinition,
@@ -42,7 +45,6 @@ __all__ = [
     "WorkflowStatus",
 ]
 
-R = TypeVar("R")
 METHOD_MEMO_KEY = "temporal_runtime.method"
 
 
@@ -80,7 +82,7 @@ class WorkflowStatus(BaseModel):
         True
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(frozen=True)
 
     workflow_id: str
     run_id: str | None
@@ -146,10 +148,44 @@ def _handler_name(target: str | Callable[..., Any], kind: HandlerKind) -> str:
             f"{getattr(target, '__qualname__', target)!r} is a {marker.kind} handler; use "
             f"handle.{marker.kind}(...) for it"
         )
-    return marker.name or getattr(target, "__name__", "")
+    fallback: str = getattr(target, "__name__", "")
+    return marker.name or fallback
 
 
-class MethodHandle(Generic[R]):
+def _owner_definition(target: str | Callable[..., Any]) -> WorkflowDefinition | None:
+    # A handle made from an id alone still converts results when the handler is given as
+    # the method (``handle.query(OrderWorkflow.status)``), as its static type promises.
+    if isinstance(target, str):
+        return None
+    owner = getattr(target, "__qualname__", "").rpartition(".")[0]
+    module = getattr(target, "__module__", None)
+    for definition in _registry.workflows.all():
+        if definition.cls.__qualname__ == owner and definition.cls.__module__ == module:
+            return definition
+    return None
+
+
+def _positional(target: str | Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+    # Temporal sends handler arguments by position; keywords are placed by the handler's
+    # own signature, which only a method target (not a bare name) provides.
+    if not kwargs:
+        return list(args)
+    if isinstance(target, str):
+        raise TypeError(
+            f"keyword arguments for handler {target!r} need the handler method (e.g. "
+            f"handle.signal(MyWorkflow.{target}, ...)); with a name, pass them by position"
+        )
+    bound = inspect.signature(target).bind(None, *args, **kwargs)
+    bound.apply_defaults()
+    if bound.kwargs:
+        raise TypeError(
+            f"{getattr(target, '__qualname__', target)!r} has keyword-only parameters "
+            f"{sorted(bound.kwargs)}; Temporal handlers take positional arguments only"
+        )
+    return list(bound.args[1:])
+
+
+class MethodHandle(Generic[HandleResultType]):
     """A started workflow: await its result, signal, query, update, cancel or terminate it.
 
     Handlers can be named by string or by the decorated method (``OrderWorkflow.cancel``);
@@ -204,7 +240,7 @@ class MethodHandle(Generic[R]):
     def _ids(self) -> dict[str, Any]:
         return {"workflow_id": self.id, "workflow_type": self.workflow_type, "method": self.method}
 
-    async def result(self, timeout: float | timedelta | None = None) -> R:
+    async def result(self, timeout: float | timedelta | None = None) -> HandleResultType:
         """Wait for the workflow's result; `TimeoutError` if it is not done within `timeout`."""
         seconds = None if timeout is None else to_timedelta(timeout).total_seconds()
         try:
@@ -216,40 +252,107 @@ class MethodHandle(Generic[R]):
             ) from None
         except Exception as err:
             raise translate(err, **self._ids(), action="result") from err
-        return self._method.convert_result(value) if self._method is not None else value
+        converted = self._method.convert_result(value) if self._method is not None else value
+        return cast(HandleResultType, converted)
 
-    def _handler(self, table: str, name: str) -> HandlerDefinition | None:
-        if self._workflow is None:
+    def _handler(self, table: str, name: str, target: str | Callable[..., Any]) -> HandlerDefinition | None:
+        workflow = self._workflow if self._workflow is not None else _owner_definition(target)
+        if workflow is None:
             return None
-        found: HandlerDefinition | None = getattr(self._workflow, table).get(name)
+        found: HandlerDefinition | None = getattr(workflow, table).get(name)
         return found
 
-    async def signal(self, signal: str | Callable[..., Any], *args: Any) -> None:
-        """Send a signal, by name or by the `@wf_signal` method, with positional arguments."""
+    @overload
+    async def signal(
+        self,
+        signal: Callable[Concatenate[Any, MethodParams], object],
+        /,
+        *args: MethodParams.args,
+        **kwargs: MethodParams.kwargs,
+    ) -> None: ...
+    @overload
+    async def signal(self, signal: str, /, *args: Any) -> None: ...
+    async def signal(self, signal: str | Callable[..., Any], /, *args: Any, **kwargs: Any) -> None:
+        """Send a signal, by name or by the `@wf_signal` method (then checked against its parameters).
+
+        Example:
+            >>> async def demo(handle):  # doctest: +SKIP
+            ...     await handle.signal(OrderWorkflow.cancel, "customer asked")
+            ...     await handle.signal("pause")
+        """
         name = _handler_name(signal, "signal")
+        positional = _positional(signal, args, kwargs)
         try:
-            await self._handle.signal(name, args=list(args))
+            await self._handle.signal(name, args=positional)
         except Exception as err:
             raise translate(err, **self._ids(), action=f"signal {name!r}") from err
 
-    async def query(self, query: str | Callable[..., Any], *args: Any) -> Any:
-        """Run a query, by name or by the `@wf_query` method, and return its converted result."""
+    @overload
+    async def query(
+        self,
+        query: Callable[Concatenate[Any, MethodParams], Coroutine[Any, Any, ReturnType]],
+        /,
+        *args: MethodParams.args,
+        **kwargs: MethodParams.kwargs,
+    ) -> ReturnType: ...
+    @overload
+    async def query(
+        self,
+        query: Callable[Concatenate[Any, MethodParams], ReturnType],
+        /,
+        *args: MethodParams.args,
+        **kwargs: MethodParams.kwargs,
+    ) -> ReturnType: ...
+    @overload
+    async def query(self, query: str, /, *args: Any) -> Any: ...
+    async def query(self, query: str | Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Run a query, by name or by the `@wf_query` method, and return its converted result.
+
+        Example:
+            >>> async def demo(handle):  # doctest: +SKIP
+            ...     status: str = await handle.query(OrderWorkflow.status)
+        """
         name = _handler_name(query, "query")
+        positional = _positional(query, args, kwargs)
         try:
-            value = await self._handle.query(name, args=list(args))
+            value = await self._handle.query(name, args=positional)
         except Exception as err:
             raise translate(err, **self._ids(), action=f"{name!r}") from err
-        handler = self._handler("queries", name)
+        handler = self._handler("queries", name, query)
         return handler.convert_result(value) if handler is not None else value
 
-    async def update(self, update: str | Callable[..., Any], *args: Any) -> Any:
-        """Send an update and wait for its result (a rejected update raises `UpdateFailedError`)."""
+    @overload
+    async def update(
+        self,
+        update: Callable[Concatenate[Any, MethodParams], Coroutine[Any, Any, ReturnType]],
+        /,
+        *args: MethodParams.args,
+        **kwargs: MethodParams.kwargs,
+    ) -> ReturnType: ...
+    @overload
+    async def update(
+        self,
+        update: Callable[Concatenate[Any, MethodParams], ReturnType],
+        /,
+        *args: MethodParams.args,
+        **kwargs: MethodParams.kwargs,
+    ) -> ReturnType: ...
+    @overload
+    async def update(self, update: str, /, *args: Any) -> Any: ...
+    async def update(self, update: str | Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Send an update and wait for its result (a rejected update raises `UpdateFailedError`).
+
+        Example:
+            >>> async def demo(handle):  # doctest: +SKIP
+            ...     old: int = await handle.update(OrderWorkflow.set_priority, 3)
+        """
         name = _handler_name(update, "update")
+        positional = _positional(update, args, kwargs)
         try:
-            value = await self._handle.execute_update(name, args=list(args))
+            value = await self._handle.execute_update(name, args=positional)  # pyright: ignore[reportUnknownMemberType]
         except Exception as err:
             raise translate(err, **self._ids(), action=f"{name!r}") from err
-        handler = self._handler("updates", name)
+        handler = self._handler("updates", name, update)
         return handler.convert_result(value) if handler is not None else value
 
     async def cancel(self) -> None:
@@ -274,7 +377,9 @@ class MethodHandle(Generic[R]):
         return f"<MethodHandle {self.workflow_type}.{self.method} id={self.id!r}>"
 
 
-class _ProxyBase:
+class _ProxyBase(Generic[WorkflowType]):
+    """What both proxies share: entry methods looked up by name, `start` by method or name."""
+
     __slots__ = ("_engine", "_definition", "_options", "_calls")
 
     def __init__(self, engine: TemporalEngine, definition: WorkflowDefinition, options: StartOptions) -> None:
@@ -303,8 +408,26 @@ class _ProxyBase:
     def __dir__(self) -> list[str]:
         return sorted({*super().__dir__(), *self._definition.methods})
 
-    async def start(self, method: Callable[..., Any] | str, *args: Any, **kwargs: Any) -> MethodHandle[Any]:
-        """Start `method` (``MyWorkflow.process`` or its name) and return its handle."""
+    @overload
+    async def start(
+        self,
+        method: Callable[Concatenate[WorkflowType, MethodParams], Coroutine[Any, Any, ReturnType]],
+        /,
+        *args: MethodParams.args,
+        **kwargs: MethodParams.kwargs,
+    ) -> MethodHandle[ReturnType]: ...
+    @overload
+    async def start(self, method: str, /, *args: Any, **kwargs: Any) -> MethodHandle[Any]: ...
+    async def start(
+        self, method: Callable[..., Any] | str, /, *args: Any, **kwargs: Any
+    ) -> MethodHandle[Any]:
+        """Start `method` (``MyWorkflow.process`` or its name) and return its handle.
+
+        Example:
+            >>> async def demo(engine, order):  # doctest: +SKIP
+            ...     wf = OrderWorkflow.client(engine)
+            ...     handle = await wf.after(60).start(OrderWorkflow.process_order, order)
+        """
         name = method if isinstance(method, str) else getattr(method, "__name__", "")
         definition = self._definition.method(name)
         return await self._engine.start_bound(
@@ -312,7 +435,7 @@ class _ProxyBase:
         )
 
 
-class WorkflowStarter(_ProxyBase):
+class WorkflowStarter(_ProxyBase[WorkflowType]):
     """The proxy behind ``.async_`` and ``.after(n)``: each call starts and returns a handle.
 
     Example:
@@ -321,6 +444,11 @@ class WorkflowStarter(_ProxyBase):
     """
 
     __slots__ = ()
+
+    if TYPE_CHECKING:
+        # Checkers see every entry method as "start it, get a handle"; the exact signature
+        # needs the package's mypy plugin (pyright has no way to map a class's methods).
+        def __getattr__(self, name: str) -> Callable[..., Coroutine[Any, Any, MethodHandle[Any]]]: ...
 
     def _make_call(self, method: MethodDefinition) -> Callable[..., Any]:
         engine, definition, options = self._engine, self._definition, self._options
@@ -334,7 +462,7 @@ class WorkflowStarter(_ProxyBase):
         return f"<WorkflowStarter {self._definition.name} {self._options}>"
 
 
-class WorkflowClient(_ProxyBase):
+class WorkflowClient(_ProxyBase[WorkflowType]):
     """The proxy ``MyWorkflow.client(engine)`` returns: entry methods that start and wait.
 
     Example:
@@ -357,11 +485,11 @@ class WorkflowClient(_ProxyBase):
         return execute
 
     @property
-    def async_(self) -> WorkflowStarter:
+    def async_(self) -> WorkflowStarter[WorkflowType]:
         """A proxy whose calls start the workflow and return a `MethodHandle` at once."""
         return WorkflowStarter(self._engine, self._definition, self._options)
 
-    def after(self, delay: float | timedelta) -> WorkflowStarter:
+    def after(self, delay: float | timedelta) -> WorkflowStarter[WorkflowType]:
         """A proxy whose calls start the workflow after `delay` (seconds or a timedelta)."""
         return WorkflowStarter(self._engine, self._definition, self._options.merge(start_delay=delay))
 
@@ -379,7 +507,7 @@ class WorkflowClient(_ProxyBase):
         retry_policy: temporalio.common.RetryPolicy | None = None,
         memo: Mapping[str, Any] | None = None,
         search_attributes: temporalio.common.TypedSearchAttributes | None = None,
-    ) -> WorkflowClient:
+    ) -> WorkflowClient[WorkflowType]:
         """A copy of this proxy whose calls use these start options."""
         options = self._options.merge(
             workflow_id=workflow_id,

@@ -31,7 +31,7 @@ import tomllib
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import temporalio.common
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -89,7 +89,9 @@ OptionalDuration = Annotated[timedelta | None, BeforeValidator(_duration_or_none
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """A frozen configuration section that rejects unknown keys."""
+
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid", frozen=True)
 
 
 class ActivityDefaults(_Section):

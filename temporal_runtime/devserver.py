@@ -96,10 +96,10 @@ class DevServer:
         extra_args: tuple[str, ...] = (),
     ) -> None:
         self.host = host
-        self.port = port or free_port(host)
+        self.port: int = port or free_port(host)
         self.ui = ui
-        self.ui_port = (ui_port or free_port(host)) if ui else None
-        self.db_file = Path(db_file) if db_file is not None else None
+        self.ui_port: int | None = (ui_port or free_port(host)) if ui else None
+        self.db_file: Path | None = Path(db_file) if db_file is not None else None
         self.namespaces = namespaces
         self.log_level = log_level
         self.extra_args = extra_args

@@ -14,11 +14,11 @@ import logging
 import os
 import sys
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Concatenate, TypeVar, cast, overload
 
 import temporalio.client
 import temporalio.common
@@ -34,6 +34,7 @@ from temporal_runtime._internal._connection import resolve_connect_args
 from temporal_runtime._internal._failures import translate
 from temporal_runtime._internal._metaclass import DEFINITION_ATTR
 from temporal_runtime._internal._observability import metrics_runtime, tracing_interceptors
+from temporal_runtime._internal._types import MethodParams, ReturnType, WorkflowType
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.client import (
@@ -55,7 +56,7 @@ from temporal_runtime.errors import ConfigError, EngineNotStartedError, EngineSt
 
 __all__ = ["EngineState", "HealthStatus", "TemporalEngine"]
 
-logger = logging.getLogger("temporal_runtime.engine")
+logger: logging.Logger = logging.getLogger("temporal_runtime.engine")
 W = TypeVar("W")
 
 # Modules every workflow sandbox shares with the host process: the runtime itself (so the
@@ -86,7 +87,7 @@ class HealthStatus(BaseModel):
         False
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(frozen=True)
 
     healthy: bool
     state: EngineState
@@ -153,7 +154,7 @@ class TemporalEngine:
         tracing: bool = False,
     ) -> None:
         self._config_given = config
-        self.config = config or current_config()
+        self.config: RuntimeConfig = config or current_config()
         self._connect_args: dict[str, Any] = {
             "url": url,
             "namespace": namespace,
@@ -170,17 +171,17 @@ class TemporalEngine:
         }
         self.metrics_port = metrics_port
         self.tracing = tracing
-        self.task_queue = task_queue or self.config.task_queue
+        self.task_queue: str = task_queue or self.config.task_queue
         self.start_worker = start_worker
         self._workflow_filter = list(workflows) if workflows is not None else None
         self._activity_filter = list(activities) if activities is not None else None
         self._queue_filter = set(queues) if queues is not None else None
-        self.passthrough_modules = (*DEFAULT_PASSTHROUGH, *passthrough_modules)
+        self.passthrough_modules: tuple[str, ...] = (*DEFAULT_PASSTHROUGH, *passthrough_modules)
         if tracing:
             # The tracing interceptor's workflow side must share the host's OpenTelemetry context.
             self.passthrough_modules = (*self.passthrough_modules, "opentelemetry")
         worker = self.config.worker
-        self.drain_timeout = to_timedelta(drain_timeout) if drain_timeout is not None else worker.drain_timeout
+        self.drain_timeout: timedelta = to_timedelta(drain_timeout) if drain_timeout is not None else worker.drain_timeout
         self._max_activities = max_concurrent_activities or worker.max_concurrent_activities
         self._max_wf_tasks = max_concurrent_workflow_tasks or worker.max_concurrent_workflow_tasks
         self._worker_options = dict(worker_options or {})
@@ -368,7 +369,7 @@ class TemporalEngine:
             worker = Worker(
                 client,
                 task_queue=queue,
-                workflows=[wf.adapter for wf in workflows],
+                workflows=[cast(type, wf.adapter) for wf in workflows],
                 activities=[a.temporal_fn for a in activities],
                 activity_executor=self._executor,
                 workflow_runner=SandboxedWorkflowRunner(restrictions=restrictions),
@@ -494,7 +495,37 @@ class TemporalEngine:
             ) from err
         return MethodHandle(self, handle, workflow, method)
 
+    # With the method itself (``OrderWorkflow.process_order``) the arguments are checked
+    # against it; start options then go through ``Workflow.client(engine).with_options(...)``.
+    @overload
     async def start_method(
+        self,
+        workflow: type[WorkflowType],
+        method: Callable[Concatenate[WorkflowType, MethodParams], Coroutine[Any, Any, ReturnType]],
+        /,
+        *args: MethodParams.args,
+        **kwargs: MethodParams.kwargs,
+    ) -> MethodHandle[ReturnType]: ...
+    @overload
+    async def start_method(
+        self,
+        workflow: type[Any] | str,
+        method: str,
+        /,
+        *args: Any,
+        workflow_id: str | None = None,
+        task_queue: str | None = None,
+        id_conflict_policy: temporalio.common.WorkflowIDConflictPolicy | None = None,
+        id_reuse_policy: temporalio.common.WorkflowIDReusePolicy | None = None,
+        start_delay: float | timedelta | None = None,
+        execution_timeout: float | timedelta | None = None,
+        run_timeout: float | timedelta | None = None,
+        task_timeout: float | timedelta | None = None,
+        retry_policy: temporalio.common.RetryPolicy | None = None,
+        memo: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> MethodHandle[Any]: ...
+    async def start_method(  # type: ignore[misc]  # a method kwarg named like an option is taken as the option
         self,
         workflow: type[Any] | str,
         method: str | Callable[..., Any],
@@ -538,7 +569,37 @@ class TemporalEngine:
         )
         return await self.start_bound(definition, method_def, method_def.bind(args, kwargs), options)
 
+    # With the method itself (``OrderWorkflow.process_order``) the arguments are checked
+    # against it; start options then go through ``Workflow.client(engine).with_options(...)``.
+    @overload
     async def execute_method(
+        self,
+        workflow: type[WorkflowType],
+        method: Callable[Concatenate[WorkflowType, MethodParams], Coroutine[Any, Any, ReturnType]],
+        /,
+        *args: MethodParams.args,
+        **kwargs: MethodParams.kwargs,
+    ) -> ReturnType: ...
+    @overload
+    async def execute_method(
+        self,
+        workflow: type[Any] | str,
+        method: str,
+        /,
+        *args: Any,
+        workflow_id: str | None = None,
+        task_queue: str | None = None,
+        id_conflict_policy: temporalio.common.WorkflowIDConflictPolicy | None = None,
+        id_reuse_policy: temporalio.common.WorkflowIDReusePolicy | None = None,
+        start_delay: float | timedelta | None = None,
+        execution_timeout: float | timedelta | None = None,
+        run_timeout: float | timedelta | None = None,
+        task_timeout: float | timedelta | None = None,
+        retry_policy: temporalio.common.RetryPolicy | None = None,
+        memo: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any: ...
+    async def execute_method(  # type: ignore[misc]  # a method kwarg named like an option is taken as the option
         self,
         workflow: type[Any] | str,
         method: str | Callable[..., Any],
@@ -562,7 +623,8 @@ class TemporalEngine:
             >>> async def demo(engine, order):  # doctest: +SKIP
             ...     result = await engine.execute_method(OrderWorkflow, "process_order", order)
         """
-        handle = await self.start_method(
+        start = cast(Callable[..., Coroutine[Any, Any, MethodHandle[Any]]], self.start_method)
+        handle = await start(
             workflow,
             method,
             *args,

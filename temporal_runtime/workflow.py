@@ -13,11 +13,10 @@ import logging
 from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from random import Random
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Self, cast, overload
 from uuid import UUID
 
 import temporalio.common
-from typing_extensions import Concatenate, ParamSpec, Self
 
 from temporal_runtime._internal import _registry
 from temporal_runtime._internal._activity_defn import ActivityDefinition, ActivityOptions
@@ -28,6 +27,16 @@ from temporal_runtime._internal._runtime import (
     WorkflowRuntime,
     resolve_activity_options,
 )
+from temporal_runtime._internal._types import (
+    ArgsType,
+    FunctionType,
+    MethodParams,
+    NoArgSchedulable,
+    ResultType,
+    ReturnType,
+    Schedulable,
+    SupportsWorkflowClient,
+)
 from temporal_runtime._internal._workflow_defn import HANDLER_ATTR, HandlerMarker, WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.config import to_timedelta
@@ -35,24 +44,18 @@ from temporal_runtime.errors import NotInWorkflowError, RegistrationError
 
 if TYPE_CHECKING:
     from temporal_runtime.client import MethodHandle, WorkflowStarter
-    from temporal_runtime.engine import TemporalEngine
 
 __all__ = ["Workflow", "WorkflowInfo", "wf_query", "wf_signal", "wf_update"]
 
-ArgsT = TypeVar("ArgsT")
-ResultT = TypeVar("ResultT")
-R = TypeVar("R")
-P = ParamSpec("P")
-FnT = TypeVar("FnT", bound=Callable[..., Any])
-
 _NO_ARGS: Any = object()
+_AnyActivity = Schedulable[Any, Any] | NoArgSchedulable[Any] | str
 _fallback_loggers: dict[str, logging.Logger] = {}
 
 
-def _activity_definition(activity: Activity[Any, Any] | str) -> ActivityDefinition:
+def _activity_definition(activity: _AnyActivity) -> ActivityDefinition:
     if isinstance(activity, Activity):
         return activity.definition
-    found = _registry.activities.get(activity)
+    found = _registry.activities.get(cast(str, activity))
     if found is None:
         raise LookupError(
             f"no activity named {activity!r} is defined in this process; pass the object "
@@ -88,12 +91,36 @@ class Workflow(metaclass=_WorkflowMeta):
     if TYPE_CHECKING:
 
         @classmethod
-        def client(cls, engine: TemporalEngine) -> Self: ...
+        def client(cls, engine: SupportsWorkflowClient) -> Self:
+            """A proxy to start this workflow's entry methods through `engine`.
+
+            Statically the proxy is the workflow class itself, so ``await wf.process(x)``
+            has `process`'s own signature and result type.
+
+            Example:
+                >>> async def demo(engine, order):  # doctest: +SKIP
+                ...     result = await OrderWorkflow.client(engine).process_order(order)
+            """
+            ...
 
         @property
-        def async_(self) -> WorkflowStarter: ...
+        def async_(self) -> WorkflowStarter[Self]:
+            """A proxy whose calls start the workflow and return a `MethodHandle` at once.
 
-        def after(self, delay: float | timedelta) -> WorkflowStarter: ...
+            Example:
+                >>> async def demo(engine, order):  # doctest: +SKIP
+                ...     handle = await OrderWorkflow.client(engine).async_.process_order(order)
+            """
+            ...
+
+        def after(self, delay: float | timedelta) -> WorkflowStarter[Self]:
+            """A proxy whose calls start the workflow after `delay` (seconds or a timedelta).
+
+            Example:
+                >>> async def demo(engine, order):  # doctest: +SKIP
+                ...     handle = await OrderWorkflow.client(engine).after(3600).process_order(order)
+            """
+            ...
 
         def with_options(
             self,
@@ -108,19 +135,39 @@ class Workflow(metaclass=_WorkflowMeta):
             task_timeout: float | timedelta | None = None,
             retry_policy: temporalio.common.RetryPolicy | None = None,
             memo: dict[str, Any] | None = None,
-        ) -> Self: ...
+        ) -> Self:
+            """A copy of this proxy whose calls use these start options.
 
+            Example:
+                >>> async def demo(engine, order):  # doctest: +SKIP
+                ...     wf = OrderWorkflow.client(engine).with_options(workflow_id="order-42")
+                ...     handle = await wf.async_.process_order(order)
+            """
+            ...
+
+        @overload
         async def start(
             self,
-            method: Callable[Concatenate[Self, P], Coroutine[Any, Any, R]],
-            *args: P.args,
-            **kwargs: P.kwargs,
-        ) -> MethodHandle[R]: ...
+            method: Callable[Concatenate[Self, MethodParams], Coroutine[Any, Any, ReturnType]],
+            /,
+            *args: MethodParams.args,
+            **kwargs: MethodParams.kwargs,
+        ) -> MethodHandle[ReturnType]: ...
+        @overload
+        async def start(self, method: str, /, *args: Any, **kwargs: Any) -> MethodHandle[Any]: ...
+        async def start(self, method: Any, /, *args: Any, **kwargs: Any) -> MethodHandle[Any]:
+            """Start `method` (``MyWorkflow.process`` or its name) and return its `MethodHandle`.
+
+            Example:
+                >>> async def demo(engine, order):  # doctest: +SKIP
+                ...     handle = await OrderWorkflow.client(engine).start(OrderWorkflow.process_order, order)
+            """
+            ...
 
     else:
 
         @classmethod
-        def client(cls, engine: TemporalEngine) -> Any:
+        def client(cls, engine: SupportsWorkflowClient) -> Any:
             """A proxy to start this workflow's entry methods through `engine`.
 
             ``await MyWorkflow.client(engine).process(x)`` starts and waits;
@@ -144,7 +191,7 @@ class Workflow(metaclass=_WorkflowMeta):
     @overload
     async def exec(
         self,
-        activity: Activity[None, ResultT],
+        activity: NoArgSchedulable[ResultType],
         /,
         *,
         timeout: float | timedelta | None = None,
@@ -152,12 +199,12 @@ class Workflow(metaclass=_WorkflowMeta):
         heartbeat_timeout: float | timedelta | None = None,
         retry_policy: temporalio.common.RetryPolicy | None = None,
         task_queue: str | None = None,
-    ) -> ResultT: ...
+    ) -> ResultType: ...
     @overload
     async def exec(
         self,
-        activity: Activity[ArgsT, ResultT],
-        args: ArgsT,
+        activity: Schedulable[ArgsType, ResultType],
+        args: ArgsType,
         /,
         *,
         timeout: float | timedelta | None = None,
@@ -165,7 +212,7 @@ class Workflow(metaclass=_WorkflowMeta):
         heartbeat_timeout: float | timedelta | None = None,
         retry_policy: temporalio.common.RetryPolicy | None = None,
         task_queue: str | None = None,
-    ) -> ResultT: ...
+    ) -> ResultType: ...
     @overload
     async def exec(
         self,
@@ -181,7 +228,7 @@ class Workflow(metaclass=_WorkflowMeta):
     ) -> Any: ...
     async def exec(
         self,
-        activity: Activity[Any, Any] | str,
+        activity: _AnyActivity,
         args: Any = _NO_ARGS,
         /,
         *,
@@ -207,27 +254,27 @@ class Workflow(metaclass=_WorkflowMeta):
     @overload
     async def exec_local(
         self,
-        activity: Activity[None, ResultT],
+        activity: NoArgSchedulable[ResultType],
         /,
         *,
         timeout: float | timedelta | None = None,
         schedule_to_close: float | timedelta | None = None,
         retry_policy: temporalio.common.RetryPolicy | None = None,
-    ) -> ResultT: ...
+    ) -> ResultType: ...
     @overload
     async def exec_local(
         self,
-        activity: Activity[ArgsT, ResultT],
-        args: ArgsT,
+        activity: Schedulable[ArgsType, ResultType],
+        args: ArgsType,
         /,
         *,
         timeout: float | timedelta | None = None,
         schedule_to_close: float | timedelta | None = None,
         retry_policy: temporalio.common.RetryPolicy | None = None,
-    ) -> ResultT: ...
+    ) -> ResultType: ...
     async def exec_local(
         self,
-        activity: Activity[Any, Any] | str,
+        activity: _AnyActivity,
         args: Any = _NO_ARGS,
         /,
         *,
@@ -248,7 +295,7 @@ class Workflow(metaclass=_WorkflowMeta):
     @staticmethod
     async def _exec(
         runtime: WorkflowRuntime,
-        activity: Activity[Any, Any] | str,
+        activity: _AnyActivity,
         args: Any,
         local: bool,
         timeout: float | timedelta | None,
@@ -359,7 +406,7 @@ class Workflow(metaclass=_WorkflowMeta):
         return self._runtime("info").info()
 
 
-def _marker(kind: str, fn: FnT, name: str | None) -> FnT:
+def _marker(kind: str, fn: FunctionType, name: str | None) -> FunctionType:
     if not callable(fn):
         raise RegistrationError(f"@wf_{kind} must decorate a method, got {fn!r}")
     setattr(fn, HANDLER_ATTR, HandlerMarker(kind, name))  # type: ignore[arg-type]
@@ -371,16 +418,16 @@ def _decorator(kind: str, name_or_fn: Any, name: str | None) -> Any:
         return _marker(kind, name_or_fn, name)
     chosen = name_or_fn if name_or_fn is not None else name
 
-    def mark(fn: FnT) -> FnT:
+    def mark(fn: FunctionType) -> FunctionType:
         return _marker(kind, fn, chosen)
 
     return mark
 
 
 @overload
-def wf_signal(name_or_fn: FnT, /) -> FnT: ...
+def wf_signal(name_or_fn: FunctionType, /) -> FunctionType: ...
 @overload
-def wf_signal(name_or_fn: str | None = None, /, *, name: str | None = None) -> Callable[[FnT], FnT]: ...
+def wf_signal(name_or_fn: str | None = None, /, *, name: str | None = None) -> Callable[[FunctionType], FunctionType]: ...
 def wf_signal(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
     """Mark a method as a signal handler (``@wf_signal``, ``@wf_signal("name")``).
 
@@ -401,9 +448,9 @@ def wf_signal(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
 
 
 @overload
-def wf_query(name_or_fn: FnT, /) -> FnT: ...
+def wf_query(name_or_fn: FunctionType, /) -> FunctionType: ...
 @overload
-def wf_query(name_or_fn: str | None = None, /, *, name: str | None = None) -> Callable[[FnT], FnT]: ...
+def wf_query(name_or_fn: str | None = None, /, *, name: str | None = None) -> Callable[[FunctionType], FunctionType]: ...
 def wf_query(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
     """Mark a method as a query handler; ``def`` and ``async def`` both work.
 
@@ -421,9 +468,9 @@ def wf_query(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
 
 
 @overload
-def wf_update(name_or_fn: FnT, /) -> FnT: ...
+def wf_update(name_or_fn: FunctionType, /) -> FunctionType: ...
 @overload
-def wf_update(name_or_fn: str | None = None, /, *, name: str | None = None) -> Callable[[FnT], FnT]: ...
+def wf_update(name_or_fn: str | None = None, /, *, name: str | None = None) -> Callable[[FunctionType], FunctionType]: ...
 def wf_update(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
     """Mark an ``async def`` method as an update handler: a signal that returns a result.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, cast
 
 import temporalio.workflow as twf
 from temporalio.common import RawValue
@@ -46,7 +46,7 @@ def decode_envelope(defn: WorkflowDefinition, args: tuple[Any, ...]) -> tuple[Me
     raw = args[0]
     if isinstance(raw, RawValue):
         try:
-            value = twf.payload_converter().from_payload(raw.payload, None)
+            value = twf.payload_converter().from_payload(raw.payload)
         except Exception as err:
             raise _invalid(defn, f"the input is not readable JSON ({type(err).__name__}: {err})") from None
     else:
@@ -145,7 +145,7 @@ def build_adapter(defn: WorkflowDefinition) -> type:
 
     def __init__(self: Any) -> None:
         runtime = TemporalWorkflowRuntime()
-        instance = user_cls.__new__(user_cls)
+        instance: Any = cast(Any, user_cls).__new__(user_cls)
         setattr(instance, RUNTIME_ATTR, runtime)
         instance.__init__()
         self.runtime = runtime

@@ -80,7 +80,8 @@ def _config_activity_options(config: RuntimeConfig) -> ActivityOptions:
 
 def resolve_activity_options(defn: ActivityDefinition | None, call: ActivityOptions) -> ActivityOptions:
     """Call options win, then the activity definition's, then the configuration's."""
-    base = _config_activity_options(current_config())
+    # A frozen model hashes at runtime; the stubs of BaseModel do not say so.
+    base = _config_activity_options(current_config())  # pyright: ignore[reportArgumentType]
     layers = (call, defn.defaults) if defn is not None else (call,)
 
     def pick(attr: str) -> Any:

@@ -200,7 +200,7 @@ def _owned_attributes(cls: type, stop: type) -> dict[str, Any]:
     """Attributes defined by `cls` and its bases up to (not including) the runtime's base."""
     found: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
-        if klass is object or (isinstance(klass, type) and issubclass(stop, klass)):
+        if klass is object or (isinstance(klass, type) and issubclass(stop, klass)):  # pyright: ignore[reportUnnecessaryIsInstance]
             continue
         found.update(vars(klass))
     return found
