@@ -184,7 +184,9 @@ def _backoff(policy: temporalio.common.RetryPolicy, attempt: int) -> timedelta:
 def _activity_failed(
     defn: ActivityDefinition, attempt: int, state: temporalio.exceptions.RetryState, cause: BaseException
 ) -> temporalio.exceptions.ActivityError:
-    err = temporalio.exceptions.ActivityError(
+    # The caller raises it `from cause`, as the worker reports the failure as its cause.
+    del cause
+    return temporalio.exceptions.ActivityError(
         "Activity task failed",
         scheduled_event_id=0,
         started_event_id=0,
@@ -193,8 +195,6 @@ def _activity_failed(
         activity_id=str(attempt),
         retry_state=state,
     )
-    err.__cause__ = cause
-    return err
 
 
 class Scheduler:
@@ -286,11 +286,11 @@ class Scheduler:
                 if non_retryable:
                     raise _activity_failed(
                         defn, attempt, temporalio.exceptions.RetryState.NON_RETRYABLE_FAILURE, failure
-                    ) from None
+                    ) from failure
                 if policy.maximum_attempts and attempt >= policy.maximum_attempts:
                     raise _activity_failed(
                         defn, attempt, temporalio.exceptions.RetryState.MAXIMUM_ATTEMPTS_REACHED, failure
-                    ) from None
+                    ) from failure
                 if attempt >= self.max_activity_attempts:
                     # Unlimited retries of an activity that always fails would spin forever here.
                     stop = temporalio.exceptions.ApplicationError(
@@ -301,10 +301,9 @@ class Scheduler:
                         type="TooManyActivityAttempts",
                         non_retryable=True,
                     )
-                    stop.__cause__ = failure
                     raise _activity_failed(
                         defn, attempt, temporalio.exceptions.RetryState.MAXIMUM_ATTEMPTS_REACHED, stop
-                    ) from None
+                    ) from stop
                 delay = _backoff(policy, attempt)
                 if deadline is not None and self.clock.now + delay >= deadline:
                     timeout = temporalio.exceptions.TimeoutError(
@@ -312,8 +311,7 @@ class Scheduler:
                         type=temporalio.exceptions.TimeoutType.SCHEDULE_TO_CLOSE,
                         last_heartbeat_details=[],
                     )
-                    timeout.__cause__ = failure
-                    raise _activity_failed(defn, attempt, temporalio.exceptions.RetryState.TIMEOUT, timeout) from None
+                    raise _activity_failed(defn, attempt, temporalio.exceptions.RetryState.TIMEOUT, timeout) from timeout
                 await self.clock.timer(delay, f"{execution.label} retry of activity '{defn.name}'")
                 continue
             self._progress += 1
@@ -434,7 +432,6 @@ class Scheduler:
                 type=type(err).__name__,
                 non_retryable=True,
             )
-            failure.__cause__ = err
             err = failure
         execution.close(ExecutionStatus.FAILED, self.clock.now, failure=err)
         self._cancel_tasks(execution)
@@ -525,15 +522,20 @@ class Scheduler:
             raise rejected(f"Update handler for '{name}' expected but not found, known updates: {known}", "NotFound")
         if not execution.running or execution.instance is None:
             raise rejected(f"{execution.label} is not running ({execution.status.value})", "NotRunning")
+        # Rejections are raised outside the except blocks: `raise ... from` would replace the
+        # update error's cause, which carries the rejection.
+        problem: BaseException | None = None
+        call_args: list[Any] = []
         try:
             call_args = handler.validate_args(tuple(args))
-        except InputError as err:
-            raise rejected(str(err), "InvalidUpdateInput") from None
-        if handler.validator is not None:
-            try:
+            if handler.validator is not None:
                 handler.validator(execution.instance, *call_args)
-            except Exception as err:
-                raise temporalio.client.WorkflowUpdateFailedError(_as_failure(err)) from None
+        except InputError as err:
+            problem = temporalio.exceptions.ApplicationError(str(err), type="InvalidUpdateInput", non_retryable=True)
+        except Exception as err:
+            problem = _as_failure(err)
+        if problem is not None:
+            raise temporalio.client.WorkflowUpdateFailedError(problem)
         execution.events += 2
         task = self.spawn(
             execution, getattr(execution.instance, handler.attr)(*call_args), f"update handler '{name}'"
