@@ -24,5 +24,14 @@ Example:
 
 from temporal_runtime.testing._engine import ActivityCall, InMemoryEngine
 from temporal_runtime.testing._local import local_engine
+from temporal_runtime.testing._replay import ReplayError, export_history, replay, replay_history
 
-__all__ = ["ActivityCall", "InMemoryEngine", "local_engine"]
+__all__ = [
+    "ActivityCall",
+    "InMemoryEngine",
+    "ReplayError",
+    "export_history",
+    "local_engine",
+    "replay",
+    "replay_history",
+]
