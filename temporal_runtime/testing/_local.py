@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -22,7 +23,7 @@ from temporal_runtime.devserver import DevServer, find_temporal_cli
 from temporal_runtime.engine import TemporalEngine
 from temporal_runtime.errors import RegistrationError
 
-__all__ = ["activity_overrides", "local_engine", "start_time_skipping_environment"]
+__all__ = ["activity_overrides", "local_engine", "start_dev_server", "start_time_skipping_environment"]
 
 
 def _fake_entry(defn: ActivityDefinition, fake: Callable[..., Any]) -> Callable[..., Any]:
@@ -69,6 +70,32 @@ async def start_time_skipping_environment() -> WorkflowEnvironment:
     )
 
 
+async def start_dev_server(timeout: float = 30.0) -> DevServer:
+    """Start a headless dev server and return once its frontend answers health checks.
+
+    `DevServer.start` returns when the port accepts connections; the frontend may still
+    refuse clients ("Frontend is not healthy yet") for a moment after that.
+
+    Example:
+        >>> async def demo():  # doctest: +SKIP
+        ...     server = await start_dev_server()
+        ...     await server.stop()
+    """
+    server = await DevServer(ui=False).start(timeout=timeout)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            client = await temporalio.client.Client.connect(server.address)
+            if await client.service_client.check_health():
+                return server
+        except Exception:
+            if loop.time() > deadline:
+                await server.stop()
+                raise
+        await asyncio.sleep(0.1)
+
+
 @asynccontextmanager
 async def local_engine(
     time_skipping: bool = False,
@@ -107,8 +134,9 @@ async def local_engine(
         finally:
             await env.shutdown()
         return
-    async with (
-        DevServer(ui=False) as server,
-        TemporalEngine(url=server.address, activity_overrides=overrides, **engine_options) as engine,
-    ):
-        yield engine
+    server = await start_dev_server()
+    try:
+        async with TemporalEngine(url=server.address, activity_overrides=overrides, **engine_options) as engine:
+            yield engine
+    finally:
+        await server.stop()

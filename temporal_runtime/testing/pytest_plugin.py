@@ -30,7 +30,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporal_runtime.activity import Activity
 from temporal_runtime.devserver import DevServer
 from temporal_runtime.engine import TemporalEngine
-from temporal_runtime.testing._local import local_engine, start_time_skipping_environment
+from temporal_runtime.testing._local import local_engine, start_dev_server, start_time_skipping_environment
 
 REUSE_OPTION = "--temporal-reuse-server"
 REUSE_INI = "temporal_reuse_server"
@@ -74,7 +74,7 @@ class TemporalServers:
     async def dev_server(self) -> DevServer:
         """The shared dev server (started now if needed)."""
         if self._dev is None:
-            self._dev = await DevServer(ui=False).start()
+            self._dev = await start_dev_server()
         return self._dev
 
     async def time_skipping(self) -> WorkflowEnvironment:
