@@ -6,7 +6,15 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from temporal_runtime import RetryPolicy, Workflow, activity_def, activity_info, wf_query, wf_signal, wf_update
+from temporal_runtime import (
+    RetryPolicy,
+    Workflow,
+    activity_def,
+    activity_info,
+    wf_query,
+    wf_signal,
+    wf_update,
+)
 from temporal_runtime.errors import ApplicationError
 
 
@@ -58,7 +66,9 @@ class KitMailer(Workflow):
         return await self.exec(charge, amount, timeout=5, retry_policy=RetryPolicy(maximum_attempts=2))
 
     async def pay_by_name(self, amount: int) -> str:
-        result: str = await self.exec("kit_charge", amount, timeout=5, retry_policy=RetryPolicy(maximum_attempts=1))
+        result: str = await self.exec(
+            "kit_charge", amount, timeout=5, retry_policy=RetryPolicy(maximum_attempts=1)
+        )
         return result
 
 

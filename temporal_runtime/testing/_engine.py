@@ -81,7 +81,9 @@ class _InMemoryWorkflowHandle:
 
     async def query(self, name: str, args: list[Any]) -> Any:
         execution = self._execution()
-        return self._scheduler.query(execution, name, json_round_trip(args, f"the arguments of query '{name}'"))
+        return self._scheduler.query(
+            execution, name, json_round_trip(args, f"the arguments of query '{name}'")
+        )
 
     async def execute_update(self, name: str, args: list[Any]) -> Any:
         execution = self._execution()
@@ -105,7 +107,9 @@ class _InMemoryWorkflowHandle:
                 "workflow execution already completed", temporalio.service.RPCStatusCode.NOT_FOUND, b""
             )
         self._scheduler.terminate(
-            execution, temporalio.exceptions.TerminatedError(reason or "Workflow terminated"), ExecutionStatus.TERMINATED
+            execution,
+            temporalio.exceptions.TerminatedError(reason or "Workflow terminated"),
+            ExecutionStatus.TERMINATED,
         )
         await asyncio.sleep(0)
 
@@ -265,11 +269,11 @@ class InMemoryEngine:
         memo = dict(options.memo or {})
         execution = self._scheduler.new_execution(
             workflow,
-            method,
-            workflow_id,
-            options.task_queue or workflow.task_queue or self.task_queue,
-            envelope,
-            {METHOD_MEMO_KEY: method.name, **memo},
+            method=method,
+            workflow_id=workflow_id,
+            task_queue=options.task_queue or workflow.task_queue or self.task_queue,
+            envelope=envelope,
+            memo={METHOD_MEMO_KEY: method.name, **memo},
         )
         self._scheduler.executions[workflow_id] = execution
         self._scheduler.launch(execution, options.start_delay)
@@ -320,7 +324,8 @@ class InMemoryEngine:
                 self._scheduler.terminate(
                     execution,
                     temporalio.exceptions.TimeoutError(
-                        "Workflow timed out", type=temporalio.exceptions.TimeoutType.START_TO_CLOSE,
+                        "Workflow timed out",
+                        type=temporalio.exceptions.TimeoutType.START_TO_CLOSE,
                         last_heartbeat_details=[],
                     ),
                     ExecutionStatus.TIMED_OUT,

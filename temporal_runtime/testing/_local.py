@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -70,7 +70,7 @@ async def start_time_skipping_environment() -> WorkflowEnvironment:
     )
 
 
-async def start_dev_server(timeout: float = 30.0) -> DevServer:
+async def start_dev_server(startup_timeout: float = 30.0) -> DevServer:
     """Start a headless dev server and return once its frontend answers health checks.
 
     `DevServer.start` returns when the port accepts connections; the frontend may still
@@ -81,9 +81,9 @@ async def start_dev_server(timeout: float = 30.0) -> DevServer:
         ...     server = await start_dev_server()
         ...     await server.stop()
     """
-    server = await DevServer(ui=False).start(timeout=timeout)
+    server = await DevServer(ui=False).start(timeout=startup_timeout)
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + startup_timeout
     while True:
         try:
             client = await temporalio.client.Client.connect(server.address)
@@ -104,7 +104,7 @@ async def local_engine(
     address: str | None = None,
     client: temporalio.client.Client | None = None,
     **engine_options: Any,
-) -> AsyncIterator[TemporalEngine]:
+) -> AsyncGenerator[TemporalEngine]:
     """A started `TemporalEngine` on a local server, serving every registered workflow.
 
     Without `address`/`client` it starts a server for the block: the dev server from
@@ -123,20 +123,26 @@ async def local_engine(
     engine_options.setdefault("task_queue", f"test-{uuid.uuid4().hex[:12]}")
     overrides = activity_overrides(activities)
     if client is not None or address is not None:
-        async with TemporalEngine(url=address, client=client, activity_overrides=overrides, **engine_options) as engine:
+        async with TemporalEngine(
+            url=address, client=client, activity_overrides=overrides, **engine_options
+        ) as engine:
             yield engine
         return
     if time_skipping:
         env = await start_time_skipping_environment()
         try:
-            async with TemporalEngine(client=env.client, activity_overrides=overrides, **engine_options) as engine:
+            async with TemporalEngine(
+                client=env.client, activity_overrides=overrides, **engine_options
+            ) as engine:
                 yield engine
         finally:
             await env.shutdown()
         return
     server = await start_dev_server()
     try:
-        async with TemporalEngine(url=server.address, activity_overrides=overrides, **engine_options) as engine:
+        async with TemporalEngine(
+            url=server.address, activity_overrides=overrides, **engine_options
+        ) as engine:
             yield engine
     finally:
         await server.stop()

@@ -17,9 +17,9 @@ import dataclasses
 import inspect
 import logging
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import temporalio.client
@@ -133,7 +133,7 @@ class Execution:
         return self.status is ExecutionStatus.RUNNING
 
     @contextlib.contextmanager
-    def waiting(self, what: str) -> Iterator[None]:
+    def waiting(self, what: str) -> Generator[None]:
         """Record what the workflow waits for while inside the block (for blocked errors)."""
         key = id(object())
         self.waits[key] = what
@@ -143,7 +143,14 @@ class Execution:
         finally:
             self.waits.pop(key, None)
 
-    def close(self, status: ExecutionStatus, now: datetime, *, result: Any = None, failure: BaseException | None = None) -> None:
+    def close(
+        self,
+        status: ExecutionStatus,
+        now: datetime,
+        *,
+        result: Any = None,
+        failure: BaseException | None = None,
+    ) -> None:
         if not self.running:
             return
         self.status = status
@@ -158,8 +165,10 @@ class Execution:
 
 
 def _as_failure(err: BaseException) -> temporalio.exceptions.FailureError:
-    """What a worker reports for an exception: Temporal failures as they are, others as
-    an `ApplicationError` typed by the exception's class name."""
+    """What a worker reports for an exception: Temporal failures as they are.
+
+    Other exceptions become an `ApplicationError` typed by the exception's class name.
+    """
     if isinstance(err, temporalio.exceptions.FailureError):
         return err
     failure = temporalio.exceptions.ApplicationError(str(err), type=type(err).__name__)
@@ -256,7 +265,13 @@ class Scheduler:
     # -- activities --------------------------------------------------------------------------
 
     async def run_activity(
-        self, execution: Execution, defn: ActivityDefinition, args: Any, options: ActivityOptions, *, local: bool
+        self,
+        execution: Execution,
+        defn: ActivityDefinition,
+        args: Any,
+        options: ActivityOptions,
+        *,
+        local: bool,
     ) -> Any:
         self.recheck(execution)
         fake = self.fakes.get(defn.name)
@@ -268,11 +283,15 @@ class Scheduler:
         attempt = 0
         while True:
             attempt += 1
-            call = ActivityCall(defn.name, None, attempt, execution.workflow_id, fake=fake is not None, local=local)
+            call = ActivityCall(
+                defn.name, None, attempt, execution.workflow_id, fake=fake is not None, local=local
+            )
             self.calls.append(call)
             execution.events += 2
             try:
-                value = await self._attempt(execution, defn, fake, payloads, options, call)
+                value = await self._attempt(
+                    execution, defn=defn, fake=fake, payloads=payloads, options=options, call=call
+                )
             except asyncio.CancelledError:
                 call.error = "CancelledError: the workflow was cancelled"
                 raise
@@ -311,7 +330,9 @@ class Scheduler:
                         type=temporalio.exceptions.TimeoutType.SCHEDULE_TO_CLOSE,
                         last_heartbeat_details=[],
                     )
-                    raise _activity_failed(defn, attempt, temporalio.exceptions.RetryState.TIMEOUT, timeout) from timeout
+                    raise _activity_failed(
+                        defn, attempt, temporalio.exceptions.RetryState.TIMEOUT, timeout
+                    ) from timeout
                 await self.clock.timer(delay, f"{execution.label} retry of activity '{defn.name}'")
                 continue
             self._progress += 1
@@ -320,6 +341,7 @@ class Scheduler:
     async def _attempt(
         self,
         execution: Execution,
+        *,
         defn: ActivityDefinition,
         fake: Callable[..., Any] | None,
         payloads: tuple[Any, ...],
@@ -393,8 +415,8 @@ class Scheduler:
                     await self.clock.timer(delay, f"{execution.label} start delay")
             execution.execution_time = self.clock.now
             method, kwargs = decode_envelope(execution.definition, (execution.envelope,))
-            cls = execution.definition.cls
-            instance = cls.__new__(cls)
+            cls: Any = execution.definition.cls
+            instance: Any = cls.__new__(cls)
             setattr(instance, RUNTIME_ATTR, InMemoryWorkflowRuntime(self, execution))
             instance.__init__()
             execution.instance = instance
@@ -519,7 +541,9 @@ class Scheduler:
 
         if handler is None:
             known = sorted(execution.definition.updates)
-            raise rejected(f"Update handler for '{name}' expected but not found, known updates: {known}", "NotFound")
+            raise rejected(
+                f"Update handler for '{name}' expected but not found, known updates: {known}", "NotFound"
+            )
         if not execution.running or execution.instance is None:
             raise rejected(f"{execution.label} is not running ({execution.status.value})", "NotRunning")
         # Rejections are raised outside the except blocks: `raise ... from` would replace the
@@ -531,7 +555,9 @@ class Scheduler:
             if handler.validator is not None:
                 handler.validator(execution.instance, *call_args)
         except InputError as err:
-            problem = temporalio.exceptions.ApplicationError(str(err), type="InvalidUpdateInput", non_retryable=True)
+            problem = temporalio.exceptions.ApplicationError(
+                str(err), type="InvalidUpdateInput", non_retryable=True
+            )
         except Exception as err:
             problem = _as_failure(err)
         if problem is not None:
@@ -543,11 +569,13 @@ class Scheduler:
         await self.wait_for(execution, task)
         if task.cancelled():
             raise temporalio.client.WorkflowUpdateFailedError(
-                temporalio.exceptions.CancelledError(f"update '{name}' was cancelled: {execution.label} closed")
+                temporalio.exceptions.CancelledError(
+                    f"update '{name}' was cancelled: {execution.label} closed"
+                )
             )
-        err = task.exception()
-        if err is not None:
-            raise temporalio.client.WorkflowUpdateFailedError(_as_failure(err))
+        failed = task.exception()
+        if failed is not None:
+            raise temporalio.client.WorkflowUpdateFailedError(_as_failure(failed))
         return json_round_trip(task.result(), f"the result of update '{name}'")
 
     # -- the driver ------------------------------------------------------------------------------
@@ -622,6 +650,7 @@ class Scheduler:
     def new_execution(
         self,
         definition: WorkflowDefinition,
+        *,
         method: MethodDefinition,
         workflow_id: str,
         task_queue: str,
@@ -642,4 +671,4 @@ class Scheduler:
 
 def utc_now() -> datetime:
     """The wall-clock time in UTC, where the virtual clock starts by default."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
@@ -85,10 +86,10 @@ def _started_method(history: dict[str, Any]) -> str | None:
         first = _events(history)[0]
         attrs = first["workflowExecutionStartedEventAttributes"]
         payload = attrs["input"]["payloads"][0]
-        value = pydantic_data_converter.payload_converter.from_payload(_payload(payload), None)
+        value: Any = pydantic_data_converter.payload_converter.from_payload(_payload(payload))
     except Exception:
         return None
-    method = value.get("method") if isinstance(value, dict) else None
+    method: Any = cast(dict[str, Any], value).get("method") if isinstance(value, dict) else None
     return method if isinstance(method, str) else None
 
 
@@ -216,6 +217,11 @@ async def export_history(engine: TemporalEngine, workflow_id: str, path: str | o
     """
     history = await _fetch(engine, workflow_id)
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"workflowId": workflow_id, **json.loads(history.to_json())}, indent=1) + "\n")
+    text = json.dumps({"workflowId": workflow_id, **json.loads(history.to_json())}, indent=1) + "\n"
+    await asyncio.to_thread(_write, target, text)
     return target
+
+
+def _write(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)

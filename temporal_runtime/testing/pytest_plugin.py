@@ -51,7 +51,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Declare the ``temporal_reuse_server`` marker."""
-    config.addinivalue_line("markers", f"{REUSE_MARKER}: run this test on the session's shared Temporal server")
+    config.addinivalue_line(
+        "markers", f"{REUSE_MARKER}: run this test on the session's shared Temporal server"
+    )
 
 
 class TemporalServers:

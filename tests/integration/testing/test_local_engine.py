@@ -30,7 +30,9 @@ async def test_temporal_engine_fixture_serves_fakes(temporal_engine: TemporalEng
     assert result == orders.OrderResult(status="completed", items=1)
 
 
-async def test_time_skipping_fixture_sleeps_a_day_instantly(temporal_time_skipping_engine: TemporalEngine) -> None:
+async def test_time_skipping_fixture_sleeps_a_day_instantly(
+    temporal_time_skipping_engine: TemporalEngine,
+) -> None:
     clock = await KitSleeper.client(temporal_time_skipping_engine).nap(86400)
     assert clock.after - clock.before >= timedelta(days=1)
 

@@ -10,7 +10,9 @@ from temporal_runtime import TemporalEngine
 from temporal_runtime.testing import export_history, replay, replay_history
 
 
-async def test_replay_a_finished_workflow_and_export_its_history(engine: TemporalEngine, tmp_path: Path) -> None:
+async def test_replay_a_finished_workflow_and_export_its_history(
+    engine: TemporalEngine, tmp_path: Path
+) -> None:
     handle = await orders.OrderProcessingWorkflow.client(engine).async_.process_order(
         orders.Order(order_id="R-1", items=[orders.Item(sku="fig")])
     )

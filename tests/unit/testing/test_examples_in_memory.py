@@ -37,7 +37,9 @@ async def test_approval() -> None:
 
 async def test_approval_expires_after_a_virtual_day() -> None:
     async with InMemoryEngine() as engine:
-        result = await approval.ApprovalWorkflow.client(engine).process(approval.Request(request_id="r", amount=1))
+        result = await approval.ApprovalWorkflow.client(engine).process(
+            approval.Request(request_id="r", amount=1)
+        )
     assert result == approval.Result(status="expired")
 
 

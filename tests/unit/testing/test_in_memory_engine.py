@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +23,7 @@ from temporal_runtime.errors import (
 from temporal_runtime.testing import InMemoryEngine
 from tests.kit_workflows import Clock, Email, KitGate, KitMailer, KitSleeper, Sent, charge, send_email
 
-T0 = datetime(2030, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2030, 1, 1, tzinfo=UTC)
 
 
 async def test_sleep_an_hour_returns_at_once_and_now_moves() -> None:

@@ -35,7 +35,9 @@ async def test_replay_accepts_json_text_and_a_type_name() -> None:
 async def test_a_changed_workflow_fails_replay_naming_workflow_method_and_event() -> None:
     recorded = json.loads((HISTORIES / "orders_completed.json").read_text())
     # Same history, pointed at the changed class (two classes cannot share one type name).
-    recorded["events"][0]["workflowExecutionStartedEventAttributes"]["workflowType"]["name"] = "ChangedOrderWorkflow"
+    recorded["events"][0]["workflowExecutionStartedEventAttributes"]["workflowType"]["name"] = (
+        "ChangedOrderWorkflow"
+    )
     with pytest.raises(ReplayError) as caught:
         await replay_history(recorded, ChangedOrderWorkflow)
     err = caught.value
