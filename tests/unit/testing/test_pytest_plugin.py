@@ -29,7 +29,16 @@ def _run_pytest(tmp_path: Path, entry_point_name: str) -> subprocess.CompletedPr
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--temporal-reuse-server", str(project)],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--temporal-reuse-server",
+            str(project),
+        ],
         cwd=project,
         env=env,
         capture_output=True,
