@@ -35,6 +35,7 @@ def test_plugin_example_under_pytest(tmp_path: Path) -> None:
             "asyncio_mode=auto",
             str(tmp_path),
         ],
+        check=False,
         cwd=tmp_path,
         env=env,
         capture_output=True,

@@ -39,6 +39,7 @@ def _run_pytest(tmp_path: Path, entry_point_name: str) -> subprocess.CompletedPr
             "--temporal-reuse-server",
             str(project),
         ],
+        check=False,
         cwd=project,
         env=env,
         capture_output=True,
