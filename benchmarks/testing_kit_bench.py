@@ -29,7 +29,9 @@ async def fake_process_item(item: Item) -> str:
     return f"packed {item.quantity} x {item.sku}"
 
 
-async def timed_runs(run_one: Callable[[], Awaitable[OrderResult]], runs: int, concurrency: int) -> list[float]:
+async def timed_runs(
+    run_one: Callable[[], Awaitable[OrderResult]], runs: int, concurrency: int
+) -> list[float]:
     latencies: list[float] = []
     semaphore = asyncio.Semaphore(concurrency)
 
@@ -64,7 +66,9 @@ async def bench_in_memory(runs: int, concurrency: int, fakes: dict[Any, Any]) ->
 
 async def bench_time_skipping(runs: int, concurrency: int, fakes: dict[Any, Any]) -> None:
     setup = time.perf_counter()
-    async with local_engine(time_skipping=True, activities=fakes, workflows=[OrderProcessingWorkflow]) as engine:
+    async with local_engine(
+        time_skipping=True, activities=fakes, workflows=[OrderProcessingWorkflow]
+    ) as engine:
         print(f"(time-skipping server + worker started in {time.perf_counter() - setup:.2f} s)")
         client = OrderProcessingWorkflow.client(engine)
         started = time.perf_counter()
@@ -73,7 +77,9 @@ async def bench_time_skipping(runs: int, concurrency: int, fakes: dict[Any, Any]
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=1, help="workflows in flight at once")
     parser.add_argument("--real-activity", action="store_true", help="run the real process_item (50 ms)")
