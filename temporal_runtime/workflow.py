@@ -34,8 +34,7 @@ from temporal_runtime.config import to_timedelta
 from temporal_runtime.errors import NotInWorkflowError, RegistrationError
 
 if TYPE_CHECKING:
-    from temporal_runtime.client import MethodHandle, WorkflowStarter
-    from temporal_runtime.engine import TemporalEngine
+    from temporal_runtime.client import MethodHandle, WorkflowEngine, WorkflowStarter
 
 __all__ = ["Workflow", "WorkflowInfo", "wf_query", "wf_signal", "wf_update"]
 
@@ -88,7 +87,7 @@ class Workflow(metaclass=_WorkflowMeta):
     if TYPE_CHECKING:
 
         @classmethod
-        def client(cls, engine: TemporalEngine) -> Self: ...
+        def client(cls, engine: WorkflowEngine) -> Self: ...
 
         @property
         def async_(self) -> WorkflowStarter: ...
@@ -120,7 +119,7 @@ class Workflow(metaclass=_WorkflowMeta):
     else:
 
         @classmethod
-        def client(cls, engine: TemporalEngine) -> Any:
+        def client(cls, engine: WorkflowEngine) -> Any:
             """A proxy to start this workflow's entry methods through `engine`.
 
             ``await MyWorkflow.client(engine).process(x)`` starts and waits;

@@ -241,13 +241,13 @@ class InMemoryEngine:
     def workflow_client(self, workflow: type[W]) -> W:
         """The typed proxy of `workflow` on this engine (what ``Workflow.client`` returns)."""
         definition = _definition(workflow)
-        return cast(W, WorkflowClient(cast(Any, self), definition, StartOptions()))
+        return cast(W, WorkflowClient(self, definition, StartOptions()))
 
     def _handle(
         self, execution: Execution, definition: WorkflowDefinition | None, method: MethodDefinition | None
     ) -> MethodHandle[Any]:
         raw = _InMemoryWorkflowHandle(self._scheduler, execution.workflow_id, execution.run_id)
-        return MethodHandle(cast(Any, self), cast(Any, raw), definition, method)
+        return MethodHandle(self, cast(Any, raw), definition, method)
 
     async def start_bound(
         self,
@@ -420,7 +420,7 @@ class InMemoryEngine:
         definition = _definition(workflow) if workflow is not None else execution.definition
         method_def = definition.method(method) if method is not None else execution.method
         raw = _InMemoryWorkflowHandle(self._scheduler, workflow_id, run_id)
-        return MethodHandle(cast(Any, self), cast(Any, raw), definition, method_def)
+        return MethodHandle(self, cast(Any, raw), definition, method_def)
 
     async def get_status(self, workflow_id: str, run_id: str | None = None) -> WorkflowStatus:
         """Describe a workflow: status, type, entry method, task queue and (virtual) times.
