@@ -36,7 +36,7 @@ from temporal_runtime._internal._activity_defn import (
     _decode_args,  # pyright: ignore[reportPrivateUsage]
 )
 from temporal_runtime._internal._adapter import decode_envelope, run_to_completion
-from temporal_runtime._internal._runtime import RUNTIME_ATTR
+from temporal_runtime._internal._runtime import RUNTIME_ATTR, WorkflowRuntime
 from temporal_runtime._internal._workflow_defn import InputError, MethodDefinition, WorkflowDefinition
 from temporal_runtime.client import ExecutionStatus
 from temporal_runtime.testing._clock import VirtualClock
@@ -417,7 +417,8 @@ class Scheduler:
             method, kwargs = decode_envelope(execution.definition, (execution.envelope,))
             cls: Any = execution.definition.cls
             instance: Any = cls.__new__(cls)
-            setattr(instance, RUNTIME_ATTR, InMemoryWorkflowRuntime(self, execution))
+            runtime: WorkflowRuntime = InMemoryWorkflowRuntime(self, execution)
+            setattr(instance, RUNTIME_ATTR, runtime)
             instance.__init__()
             execution.instance = instance
             for name, args in execution.buffered_signals:
@@ -587,9 +588,16 @@ class Scheduler:
         key = id(future)
         self._waiters[key] = (execution, future)
         try:
-            if self._driver is None or self._driver.done():
-                self._driver = asyncio.get_running_loop().create_task(self._drive(), name="in-memory driver")
-            await asyncio.wait((future,))
+            while not future.done():
+                driver = self._driver
+                if driver is None or driver.done():
+                    driver = self._driver = asyncio.get_running_loop().create_task(
+                        self._drive(), name="in-memory driver"
+                    )
+                await asyncio.wait((future, driver), return_when=asyncio.FIRST_COMPLETED)
+                if not future.done() and driver.done() and not driver.cancelled() and driver.exception():
+                    # A bug in the driver must surface, not leave the caller waiting forever.
+                    raise RuntimeError("InMemoryEngine's scheduler failed") from driver.exception()
         finally:
             self._waiters.pop(key, None)
 
