@@ -137,3 +137,8 @@ class KitGate(Workflow):
         await self.wait_until(lambda: self.open)
         await self.sleep(7200)
         return "slept"
+
+
+class KitLocal(Workflow):
+    async def local_pay(self, amount: int) -> str:
+        return await self.exec_local(charge, amount, timeout=5)

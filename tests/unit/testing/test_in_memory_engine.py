@@ -284,3 +284,48 @@ async def test_advance_fires_timers_without_awaiting_a_result() -> None:
         assert not (await handle.status()).is_running
         clock = await handle.result()
     assert clock.after == T0 + timedelta(minutes=10)
+
+
+async def test_local_activities_are_recorded_as_local() -> None:
+    from tests.kit_workflows import KitLocal
+
+    async with InMemoryEngine() as engine:
+        assert await KitLocal.client(engine).local_pay(3) == "charged 3"
+    [call] = engine.calls(charge)
+    assert call.local and call.args == 3
+
+
+async def test_signals_to_a_delayed_workflow_are_delivered_when_it_starts() -> None:
+    async with InMemoryEngine() as engine:
+        handle = await KitGate.client(engine).after(3600).wait()
+        with pytest.raises(QueryFailedError, match="has not started yet"):
+            await handle.query("state")
+        await handle.signal("open", "early bird")
+        assert await handle.result() == "opened by early bird"
+
+
+async def test_closed_workflows_answer_queries_but_refuse_signals() -> None:
+    async with InMemoryEngine() as engine:
+        handle = await KitGate.client(engine).async_.wait(timeout=10)
+        assert await handle.result() == "timed out"
+        assert await handle.query(KitGate.state) == {"open": False, "priority": 1}
+        with pytest.raises(WorkflowNotFoundError, match="already completed"):
+            await handle.signal("open", "late")
+
+
+async def test_stop_terminates_running_workflows() -> None:
+    engine = InMemoryEngine()
+    await engine.start()
+    handle = await KitGate.client(engine).async_.wait_forever()
+    await engine.stop()
+    assert (await engine.get_status(handle.id)).status is ExecutionStatus.TERMINATED
+    with pytest.raises(WorkflowTerminatedError, match="engine stopped"):
+        await engine.get_result(handle.id)
+
+
+async def test_typed_handle_by_id_converts_results() -> None:
+    async with InMemoryEngine(start_time=T0) as engine:
+        handle = await KitSleeper.client(engine).async_.nap(5)
+        clock = await engine.get_handle(handle.id).result()
+    assert isinstance(clock, Clock)
+    assert clock.after == T0 + timedelta(seconds=5)
