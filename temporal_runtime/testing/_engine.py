@@ -266,19 +266,16 @@ class InMemoryEngine:
             reused = self._resolve_conflict(existing, options)
             if reused is not None:
                 return reused
-        memo = dict(options.memo or {})
-        execution = self._scheduler.new_execution(
+        execution = self._scheduler.start(
             workflow,
             method=method,
             workflow_id=workflow_id,
             task_queue=options.task_queue or workflow.task_queue or self.task_queue,
             envelope=envelope,
-            memo={METHOD_MEMO_KEY: method.name, **memo},
+            memo={METHOD_MEMO_KEY: method.name, **(options.memo or {})},
+            start_delay=options.start_delay,
+            execution_timeout=options.execution_timeout,
         )
-        self._scheduler.executions[workflow_id] = execution
-        self._scheduler.launch(execution, options.start_delay)
-        if options.execution_timeout is not None:
-            self._watch_timeout(execution, options.execution_timeout)
         await asyncio.sleep(0)
         return self._handle(execution, workflow, method)
 
@@ -315,24 +312,6 @@ class InMemoryEngine:
         ):
             raise started()
         return None
-
-    def _watch_timeout(self, execution: Execution, timeout: timedelta) -> None:
-        timer = self._scheduler.clock.timer(timeout, f"{execution.label} execution timeout")
-
-        def expire(_: asyncio.Future[None]) -> None:
-            if not timer.cancelled() and execution.running:
-                self._scheduler.terminate(
-                    execution,
-                    temporalio.exceptions.TimeoutError(
-                        "Workflow timed out",
-                        type=temporalio.exceptions.TimeoutType.START_TO_CLOSE,
-                        last_heartbeat_details=[],
-                    ),
-                    ExecutionStatus.TIMED_OUT,
-                )
-
-        timer.add_done_callback(expire)
-        execution.done.add_done_callback(lambda _: timer.cancel())
 
     async def start_method(
         self,

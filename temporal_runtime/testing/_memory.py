@@ -655,7 +655,9 @@ class Scheduler:
                 ExecutionStatus.FAILED,
             )
 
-    def new_execution(
+    # -- starting and awaiting executions (also the building blocks for child workflows) ----
+
+    def start(
         self,
         definition: WorkflowDefinition,
         *,
@@ -664,8 +666,11 @@ class Scheduler:
         task_queue: str,
         envelope: dict[str, Any],
         memo: dict[str, Any],
+        start_delay: timedelta | None = None,
+        execution_timeout: timedelta | None = None,
     ) -> Execution:
-        return Execution(
+        """Create an execution for an already JSON-encoded `envelope` and start running it."""
+        execution = Execution(
             workflow_id=workflow_id,
             run_id=str(uuid.uuid4()),
             definition=definition,
@@ -675,6 +680,40 @@ class Scheduler:
             envelope=envelope,
             memo=memo,
         )
+        self.executions[workflow_id] = execution
+        self.launch(execution, start_delay)
+        if execution_timeout is not None:
+            self._watch_timeout(execution, execution_timeout)
+        return execution
+
+    async def outcome(self, execution: Execution) -> Any:
+        """Wait until `execution` closes and return its JSON result.
+
+        For waits inside a workflow (a parent on its child): it does not drive time, the
+        caller's driver does. A failure is raised as temporalio's `WorkflowFailureError`.
+        """
+        await asyncio.shield(execution.done)
+        if execution.failure is not None:
+            raise temporalio.client.WorkflowFailureError(cause=execution.failure)
+        return execution.result
+
+    def _watch_timeout(self, execution: Execution, timeout: timedelta) -> None:
+        timer = self.clock.timer(timeout, f"{execution.label} execution timeout")
+
+        def expire(_: asyncio.Future[None]) -> None:
+            if not timer.cancelled() and execution.running:
+                self.terminate(
+                    execution,
+                    temporalio.exceptions.TimeoutError(
+                        "Workflow timed out",
+                        type=temporalio.exceptions.TimeoutType.START_TO_CLOSE,
+                        last_heartbeat_details=[],
+                    ),
+                    ExecutionStatus.TIMED_OUT,
+                )
+
+        timer.add_done_callback(expire)
+        execution.done.add_done_callback(lambda _: timer.cancel())
 
 
 def utc_now() -> datetime:

@@ -6,6 +6,11 @@ conditions). A new helper on the `WorkflowRuntime` protocol (child workflows,
 continue-as-new, patches...) is one more method here plus, when it needs engine support,
 one more method on `Scheduler`. A helper not written yet fails with a clear message
 rather than an `AttributeError` deep inside the workflow.
+
+For example, a child-workflow helper would build the child's envelope with
+`json_round_trip`, call ``scheduler.start(...)`` for the child execution, and await
+``scheduler.outcome(child)`` inside ``with self._execution.waiting("child ...")``, so
+that a parent stuck on a stuck child is reported with both waits.
 """
 
 from __future__ import annotations

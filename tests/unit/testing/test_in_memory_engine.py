@@ -329,3 +329,15 @@ async def test_typed_handle_by_id_converts_results() -> None:
         clock = await engine.get_handle(handle.id).result()
     assert isinstance(clock, Clock)
     assert clock.after == T0 + timedelta(seconds=5)
+
+
+async def test_scheduler_start_and_outcome_are_the_child_workflow_building_blocks() -> None:
+    import temporalio.client
+
+    async with InMemoryEngine() as engine:
+        scheduler = engine._scheduler
+        ok = await engine.start_method(KitSleeper, "identity", workflow_id="child-ok")
+        assert (await scheduler.outcome(scheduler.executions[ok.id]))["id"] == "child-ok"
+        bad = await engine.start_method(KitSleeper, "refuse", workflow_id="child-bad")
+        with pytest.raises(temporalio.client.WorkflowFailureError):
+            await scheduler.outcome(scheduler.executions[bad.id])
