@@ -23,7 +23,13 @@ from temporal_runtime.devserver import DevServer, find_temporal_cli
 from temporal_runtime.engine import TemporalEngine
 from temporal_runtime.errors import RegistrationError
 
-__all__ = ["activity_overrides", "local_engine", "start_dev_server", "start_time_skipping_environment"]
+__all__ = [
+    "activity_overrides",
+    "local_engine",
+    "start_dev_server",
+    "start_time_skipping_environment",
+    "wait_until_serving",
+]
 
 
 def _fake_entry(defn: ActivityDefinition, fake: Callable[..., Any]) -> Callable[..., Any]:
@@ -82,16 +88,30 @@ async def start_dev_server(startup_timeout: float = 30.0) -> DevServer:
         ...     await server.stop()
     """
     server = await DevServer(ui=False).start(timeout=startup_timeout)
+    try:
+        await wait_until_serving(server.address, startup_timeout)
+    except BaseException:
+        await server.stop()
+        raise
+    return server
+
+
+async def wait_until_serving(address: str, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+    """Return once the Temporal frontend at `address` accepts clients and reports healthy.
+
+    Example:
+        >>> async def demo(server):  # doctest: +SKIP
+        ...     await wait_until_serving(server.address)
+    """
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + startup_timeout
+    deadline = loop.time() + timeout
     while True:
         try:
-            client = await temporalio.client.Client.connect(server.address)
+            client = await temporalio.client.Client.connect(address)
             if await client.service_client.check_health():
-                return server
+                return
         except Exception:
             if loop.time() > deadline:
-                await server.stop()
                 raise
         await asyncio.sleep(0.1)
 

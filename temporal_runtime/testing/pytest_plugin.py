@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
@@ -30,7 +31,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporal_runtime.activity import Activity
 from temporal_runtime.devserver import DevServer
 from temporal_runtime.engine import TemporalEngine
-from temporal_runtime.testing._local import local_engine, start_dev_server, start_time_skipping_environment
+from temporal_runtime.testing._local import local_engine, start_time_skipping_environment, wait_until_serving
 
 REUSE_OPTION = "--temporal-reuse-server"
 REUSE_INI = "temporal_reuse_server"
@@ -56,6 +57,40 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+class SharedDevServer:
+    """A dev server process for the whole session, started without asyncio.
+
+    A plain subprocess is not tied to an event loop, so tests on function-scoped loops can
+    share it, and the session can stop it from any loop.
+
+    Example:
+        >>> server = SharedDevServer()  # doctest: +SKIP
+        >>> server.address  # doctest: +SKIP
+        '127.0.0.1:40123'
+    """
+
+    def __init__(self) -> None:
+        self._spec = DevServer(ui=False)
+        self._process = subprocess.Popen(
+            self._spec.command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+    @property
+    def address(self) -> str:
+        """host:port of the frontend."""
+        return self._spec.address
+
+    def stop(self) -> None:
+        """Terminate the process and wait for it (kill after 15 s)."""
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(15)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+
+
 class TemporalServers:
     """The session's shared servers, started on first use and stopped at the end.
 
@@ -65,7 +100,7 @@ class TemporalServers:
     """
 
     def __init__(self) -> None:
-        self._dev: DevServer | None = None
+        self._dev: SharedDevServer | None = None
         self._env: WorkflowEnvironment | None = None
 
     @property
@@ -73,10 +108,11 @@ class TemporalServers:
         """The shared dev server's address, once started."""
         return self._dev.address if self._dev is not None else None
 
-    async def dev_server(self) -> DevServer:
-        """The shared dev server (started now if needed)."""
+    async def dev_server(self) -> SharedDevServer:
+        """The shared dev server (started now if needed), once it serves clients."""
         if self._dev is None:
-            self._dev = await start_dev_server()
+            self._dev = SharedDevServer()
+        await wait_until_serving(self._dev.address)
         return self._dev
 
     async def time_skipping(self) -> WorkflowEnvironment:
@@ -91,7 +127,7 @@ class TemporalServers:
             await self._env.shutdown()
             self._env = None
         if self._dev is not None:
-            await self._dev.stop()
+            self._dev.stop()
             self._dev = None
 
 

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from examples import orders
-from temporal_runtime import DevServer, TemporalEngine
+from temporal_runtime import TemporalEngine
 from temporal_runtime.errors import WorkflowFailedError
 from temporal_runtime.testing import local_engine
+from temporal_runtime.testing.pytest_plugin import SharedDevServer
 from tests.kit_workflows import Email, KitGate, KitMailer, KitSleeper, Sent, send_email
 
 
@@ -37,7 +38,7 @@ async def test_time_skipping_fixture_sleeps_a_day_instantly(
     assert clock.after - clock.before >= timedelta(days=1)
 
 
-async def test_fake_failing_twice_shows_three_attempts_on_a_real_server(dev_server: DevServer) -> None:
+async def test_fake_failing_twice_shows_three_attempts_on_a_real_server(dev_server: SharedDevServer) -> None:
     attempts: list[int] = []
 
     async def flaky(args: Email) -> Sent:
@@ -52,7 +53,7 @@ async def test_fake_failing_twice_shows_three_attempts_on_a_real_server(dev_serv
     assert len(attempts) == 3
 
 
-async def test_fake_results_are_validated_on_the_worker(dev_server: DevServer) -> None:
+async def test_fake_results_are_validated_on_the_worker(dev_server: SharedDevServer) -> None:
     async def wrong(args: Email) -> Any:
         return {"no": "id"}
 
