@@ -142,3 +142,21 @@ class KitGate(Workflow):
 class KitLocal(Workflow):
     async def local_pay(self, amount: int) -> str:
         return await self.exec_local(charge, amount, timeout=5)
+
+
+class KitFragile(Workflow):
+    def __init__(self) -> None:
+        self.done = False
+
+    @wf_signal("explode")
+    def explode(self, why: str) -> None:
+        raise ApplicationError(f"exploded: {why}", type="Exploded", non_retryable=True)
+
+    @wf_signal("finish")
+    async def finish(self) -> None:
+        await self.sleep(10)
+        self.done = True
+
+    async def run(self) -> str:
+        await self.wait_until(lambda: self.done)
+        return "finished"

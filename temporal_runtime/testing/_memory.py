@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import dataclasses
 import inspect
+import itertools
 import logging
 import uuid
 from collections.abc import Callable, Generator, Mapping
@@ -46,6 +47,7 @@ logger = logging.getLogger("temporal_runtime.testing")
 
 _CONVERTER = pydantic_data_converter.payload_converter
 BLOCKED = "WorkflowBlocked"
+_wait_keys = itertools.count()
 _NOT_FOUND = temporalio.service.RPCStatusCode.NOT_FOUND
 
 
@@ -135,7 +137,7 @@ class Execution:
     @contextlib.contextmanager
     def waiting(self, what: str) -> Generator[None]:
         """Record what the workflow waits for while inside the block (for blocked errors)."""
-        key = id(object())
+        key = next(_wait_keys)
         self.waits[key] = what
         self.events += 1
         try:
@@ -502,7 +504,11 @@ class Scheduler:
         except InputError as err:
             logger.warning("dropping signal: %s", err)
             return
-        result = getattr(execution.instance, handler.attr)(*call_args)
+        try:
+            result = getattr(execution.instance, handler.attr)(*call_args)
+        except Exception as err:
+            self.fail(execution, err)
+            return
         if inspect.isawaitable(result):
             task = self.spawn(execution, result, f"signal handler '{name}'")
             task.add_done_callback(lambda t: self._handler_done(execution, t))

@@ -341,3 +341,20 @@ async def test_scheduler_start_and_outcome_are_the_child_workflow_building_block
         bad = await engine.start_method(KitSleeper, "refuse", workflow_id="child-bad")
         with pytest.raises(temporalio.client.WorkflowFailureError):
             await scheduler.outcome(scheduler.executions[bad.id])
+
+
+async def test_failing_signal_handler_fails_the_workflow_and_handlers_can_wait() -> None:
+    from tests.kit_workflows import KitFragile
+
+    async with InMemoryEngine(start_time=T0) as engine:
+        client = KitFragile.client(engine)
+        fragile = await client.async_.run()
+        await fragile.signal("explode", "boom")
+        with pytest.raises(WorkflowFailedError) as caught:
+            await fragile.result()
+        assert caught.value.root_cause_type == "Exploded"
+
+        patient = await client.async_.run()
+        await patient.signal("finish")
+        assert await patient.result() == "finished"
+        assert engine.now == T0 + timedelta(seconds=10)
