@@ -224,6 +224,7 @@ class Scheduler:
         self.max_activity_attempts = max_activity_attempts
         self.deadlock_grace = deadlock_grace
         self.executions: dict[str, Execution] = {}
+        self._conditional: set[Execution] = set()
         self.calls: list[ActivityCall] = []
         self._busy = 0
         self._activity_done: asyncio.Event | None = None
@@ -236,17 +237,20 @@ class Scheduler:
     def condition(self, execution: Execution, predicate: Callable[[], bool]) -> asyncio.Future[None]:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         execution.conditions.append((predicate, future))
+        self._conditional.add(execution)
         future.add_done_callback(lambda f: self._drop_condition(execution, f))
         return future
 
-    @staticmethod
-    def _drop_condition(execution: Execution, future: asyncio.Future[None]) -> None:
+    def _drop_condition(self, execution: Execution, future: asyncio.Future[None]) -> None:
         execution.conditions[:] = [c for c in execution.conditions if c[1] is not future]
+        if not execution.conditions:
+            self._conditional.discard(execution)
 
     def recheck(self, execution: Execution | None = None) -> bool:
         """Re-evaluate wait_until predicates (of one execution, or all); True if one woke."""
         woke = False
-        targets = [execution] if execution is not None else list(self.executions.values())
+        # Only executions inside wait_until have predicates to check.
+        targets = [execution] if execution is not None else list(self._conditional)
         for ex in targets:
             for predicate, future in list(ex.conditions):
                 if future.done():
