@@ -20,18 +20,17 @@ Example:
 
 from __future__ import annotations
 
+import importlib
 import subprocess
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
 from temporal_runtime.activity import Activity
 from temporal_runtime.devserver import DevServer
-from temporal_runtime.engine import TemporalEngine
-from temporal_runtime.testing._local import local_engine, start_time_skipping_environment, wait_until_serving
+from temporal_runtime.testing._local import start_time_skipping_environment, wait_until_serving
 
 REUSE_OPTION = "--temporal-reuse-server"
 REUSE_INI = "temporal_reuse_server"
@@ -51,10 +50,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Declare the ``temporal_reuse_server`` marker."""
+    """Declare the marker and register the fixtures (the async ones need pytest-asyncio)."""
     config.addinivalue_line(
         "markers", f"{REUSE_MARKER}: run this test on the session's shared Temporal server"
     )
+    try:
+        import pytest_asyncio  # noqa: F401  # pyright: ignore[reportUnusedImport]
+    except ImportError:
+        name = "temporal_runtime.testing._fixtures_fallback"
+    else:
+        name = "temporal_runtime.testing._fixtures"
+    if not config.pluginmanager.has_plugin(name):
+        config.pluginmanager.register(importlib.import_module(name), name)
 
 
 class SharedDevServer:
@@ -131,7 +138,8 @@ class TemporalServers:
             self._dev = None
 
 
-def _reuse(request: pytest.FixtureRequest) -> bool:
+def reuse_server(request: pytest.FixtureRequest) -> bool:
+    """Whether this test shares the session's server (option, ini or marker)."""
     config = request.config
     return bool(
         config.getoption(REUSE_OPTION)
@@ -140,49 +148,7 @@ def _reuse(request: pytest.FixtureRequest) -> bool:
     )
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def temporal_servers() -> AsyncIterator[TemporalServers]:
-    """The session's shared Temporal servers (only started when a test reuses them)."""
-    servers = TemporalServers()
-    try:
-        yield servers
-    finally:
-        await servers.close()
-
-
 @pytest.fixture
 def temporal_activities() -> Mapping[Activity[Any, Any] | str, Callable[..., Any]] | None:
     """Fakes served instead of real activities; override this fixture to set them."""
     return None
-
-
-@pytest_asyncio.fixture
-async def temporal_engine(
-    request: pytest.FixtureRequest,
-    temporal_servers: TemporalServers,
-    temporal_activities: Mapping[Activity[Any, Any] | str, Callable[..., Any]] | None,
-) -> AsyncIterator[TemporalEngine]:
-    """A started engine on the Temporal dev server, on a fresh task queue."""
-    if _reuse(request):
-        server = await temporal_servers.dev_server()
-        async with local_engine(activities=temporal_activities, address=server.address) as engine:
-            yield engine
-    else:
-        async with local_engine(activities=temporal_activities) as engine:
-            yield engine
-
-
-@pytest_asyncio.fixture
-async def temporal_time_skipping_engine(
-    request: pytest.FixtureRequest,
-    temporal_servers: TemporalServers,
-    temporal_activities: Mapping[Activity[Any, Any] | str, Callable[..., Any]] | None,
-) -> AsyncIterator[TemporalEngine]:
-    """A started engine on Temporal's time-skipping test server, on a fresh task queue."""
-    if _reuse(request):
-        env = await temporal_servers.time_skipping()
-        async with local_engine(activities=temporal_activities, client=env.client) as engine:
-            yield engine
-    else:
-        async with local_engine(time_skipping=True, activities=temporal_activities) as engine:
-            yield engine

@@ -71,3 +71,39 @@ def test_pyproject_declares_the_entry_point_under_the_module_name() -> None:
 def test_marker_is_declared(pytestconfig: pytest.Config) -> None:
     markers = pytestconfig.getini("markers")
     assert any(m.startswith("temporal_reuse_server:") for m in markers)
+
+
+def test_without_pytest_asyncio_only_the_temporal_fixtures_fail(tmp_path: Path) -> None:
+    shadow = tmp_path / "shadow" / "pytest_asyncio"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('pytest_asyncio is not installed here')\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "test_probe.py").write_text(
+        "def test_unrelated():\n    assert True\n\ndef test_wants_a_server(temporal_engine):\n    pass\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "shadow"), str(ROOT)])}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:asyncio",
+            "-p",
+            MODULE,
+            str(project),
+        ],
+        check=False,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    output = result.stdout + result.stderr
+    assert "1 passed" in output, output
+    assert "need pytest-asyncio" in output
