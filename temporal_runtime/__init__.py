@@ -22,13 +22,17 @@ from temporal_runtime.client import (
     WorkflowStarter,
     WorkflowStatus,
 )
+from temporal_runtime._internal._child import ChildHandle
+from temporal_runtime._internal._flow import Saga
 from temporal_runtime.common import RetryPolicy, TLSConfig, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporal_runtime.common import ParentClosePolicy, SearchAttributeKey
 from temporal_runtime.config import RuntimeConfig, load_config
 from temporal_runtime.devserver import DevServer
 from temporal_runtime.engine import EngineState, HealthStatus, TemporalEngine
 from temporal_runtime.errors import (
     ActivityError,
     ApplicationError,
+    ChildWorkflowError,
     ConfigError,
     EngineNotStartedError,
     EngineStateError,
@@ -45,12 +49,15 @@ from temporal_runtime.errors import (
     WorkflowTimedOutError,
 )
 from temporal_runtime.workflow import Workflow, WorkflowInfo, wf_query, wf_signal, wf_update
+from temporal_runtime.workflow import WorkflowCancelled
 
 __all__ = [
     "Activity",
     "ActivityError",
     "ActivityInfo",
     "ApplicationError",
+    "ChildHandle",
+    "ChildWorkflowError",
     "ConfigError",
     "DevServer",
     "EngineNotStartedError",
@@ -60,10 +67,13 @@ __all__ = [
     "HealthStatus",
     "MethodHandle",
     "NotInWorkflowError",
+    "ParentClosePolicy",
     "QueryFailedError",
     "RegistrationError",
     "RetryPolicy",
     "RuntimeConfig",
+    "Saga",
+    "SearchAttributeKey",
     "StartOptions",
     "TLSConfig",
     "TemporalEngine",
@@ -71,6 +81,7 @@ __all__ = [
     "UpdateFailedError",
     "Workflow",
     "WorkflowAlreadyStartedError",
+    "WorkflowCancelled",
     "WorkflowCancelledError",
     "WorkflowClient",
     "WorkflowFailedError",

@@ -17,6 +17,7 @@ import temporalio.common
 from temporal_runtime._internal._runtime import ChildOptions, ChildRun, WorkflowRuntime
 from temporal_runtime._internal._search import SearchAttributesInput, typed_search_attributes
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
+from temporal_runtime.client import METHOD_MEMO_KEY
 from temporal_runtime.config import to_timedelta
 
 R = TypeVar("R")
@@ -129,6 +130,8 @@ class _ChildProxyBase:
             options = dataclasses.replace(
                 options, workflow_id=f"{definition.name}-{method.name}-{self._runtime.uuid4()}"
             )
+        # Like the client, record the entry method so get_status() can report it.
+        options = dataclasses.replace(options, memo={**(options.memo or {}), METHOD_MEMO_KEY: method.name})
         if options.task_queue is None and definition.task_queue is not None:
             options = dataclasses.replace(options, task_queue=definition.task_queue)
         run = await self._runtime.start_child(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -10,10 +11,19 @@ from typing import Any, NoReturn
 from uuid import UUID
 
 import temporalio.common
+import temporalio.exceptions
 import temporalio.workflow as twf
 
 from temporal_runtime._internal._activity_defn import ActivityDefinition, ActivityOptions
 from temporal_runtime._internal._runtime import ChildOptions, ContinueAsNew, WorkflowInfo
+
+
+def _cancelled(err: BaseException) -> asyncio.CancelledError | None:
+    """One cancellation type in workflow code: a cancelled activity or child raises
+    `asyncio.CancelledError` (chained to Temporal's error), like timers and conditions do."""
+    if temporalio.exceptions.is_cancelled_exception(err):
+        return asyncio.CancelledError(f"cancelled: {err}")
+    return None
 
 
 class TemporalChildRun:
@@ -29,7 +39,13 @@ class TemporalChildRun:
         return self._handle.id
 
     async def result(self) -> Any:
-        return await self._handle
+        try:
+            return await self._handle
+        except (temporalio.exceptions.ChildWorkflowError, temporalio.exceptions.CancelledError) as err:
+            cancelled = _cancelled(err)
+            if cancelled is None:
+                raise
+            raise cancelled from err
 
     async def signal(self, name: str, args: Sequence[Any]) -> None:
         await self._handle.signal(name, args=list(args))
@@ -47,6 +63,18 @@ class TemporalWorkflowRuntime:
         self.method = ""
 
     async def execute_activity(
+        self, defn: ActivityDefinition, args: Any, options: ActivityOptions, *, local: bool
+    ) -> Any:
+        try:
+            result = await self._execute_activity(defn, args, options, local=local)
+        except (temporalio.exceptions.ActivityError, temporalio.exceptions.CancelledError) as err:
+            cancelled = _cancelled(err)
+            if cancelled is None:
+                raise
+            raise cancelled from err
+        return defn.convert_result(result)
+
+    async def _execute_activity(
         self, defn: ActivityDefinition, args: Any, options: ActivityOptions, *, local: bool
     ) -> Any:
         arg_list = [args] if defn.takes_args else []
@@ -69,7 +97,7 @@ class TemporalWorkflowRuntime:
                 heartbeat_timeout=options.heartbeat,
                 retry_policy=options.retry_policy,
             )
-        return defn.convert_result(result)
+        return result
 
     async def sleep(self, duration: timedelta) -> None:
         await twf.sleep(duration)
