@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from temporal_runtime import (
+    ApplicationError,
     ActivityError,
     TemporalEngine,
     Workflow,
@@ -76,3 +77,51 @@ async def test_cancel_reaches_activity_and_cleanup_runs(engine: TemporalEngine) 
     assert "released job-1" in events
     assert issubclass(WorkflowCancelled, BaseException)
     assert not issubclass(WorkflowCancelled, ActivityError)
+
+
+@activity_def("cancel_test_undo", timeout=30)
+async def undo(step: str) -> None:
+    await asyncio.sleep(0.2)
+    events.append(f"undo {step}")
+
+
+@activity_def("cancel_test_step", timeout=30)
+async def step(name: str) -> str:
+    events.append(f"do {name}")
+    if name == "boom":
+        raise ApplicationError("step boom failed", non_retryable=True)
+    return name
+
+
+class SagaJob(Workflow):
+    async def cancelled_midway(self, job: str) -> str:
+        async with self.saga() as saga:
+            first = await self.exec(step, "first")
+            saga.compensate_with(undo, first)
+            second = await self.exec(step, "second")
+            saga.compensate_with(undo, second)
+            await self.exec(long_work, job)
+        return "done"
+
+    async def swallowed(self) -> str:
+        async with self.saga(reraise=False) as saga:
+            saga.compensate_with(undo, await self.exec(step, "a"))
+            await self.exec(step, "boom")
+        assert saga.error is not None
+        return f"compensated={saga.compensated} error={type(saga.error).__name__}"
+
+
+async def test_saga_compensates_on_cancellation(engine: TemporalEngine) -> None:
+    events.clear()
+    handle = await SagaJob.client(engine).async_.cancelled_midway("job-2")
+    await _wait_for(lambda: "started job-2" in events, "activity start")
+    await engine.cancel(handle.id)
+    with pytest.raises(WorkflowCancelledError):
+        await handle.result(timeout=60)
+    assert [e for e in events if e.startswith(("do", "undo"))] == ["do first", "do second", "undo second", "undo first"]
+
+
+async def test_saga_reraise_false_returns(engine: TemporalEngine) -> None:
+    events.clear()
+    assert await SagaJob.client(engine).swallowed() == "compensated=True error=ActivityError"
+    assert events == ["do a", "do boom", "undo a"]
