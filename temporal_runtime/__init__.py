@@ -49,6 +49,7 @@ from temporal_runtime.errors import (
     WorkflowTimedOutError,
 )
 from temporal_runtime.workflow import Workflow, WorkflowInfo, wf_query, wf_signal, wf_update
+from temporal_runtime.schedules import ScheduleHandle, ScheduleInfo, ScheduleOverlapPolicy
 from temporal_runtime.workflow import WorkflowCancelled
 
 __all__ = [
@@ -73,6 +74,9 @@ __all__ = [
     "RetryPolicy",
     "RuntimeConfig",
     "Saga",
+    "ScheduleHandle",
+    "ScheduleInfo",
+    "ScheduleOverlapPolicy",
     "SearchAttributeKey",
     "StartOptions",
     "TLSConfig",

@@ -123,6 +123,7 @@ class Workflow(metaclass=_WorkflowMeta):
             task_timeout: float | timedelta | None = None,
             retry_policy: temporalio.common.RetryPolicy | None = None,
             memo: dict[str, Any] | None = None,
+            search_attributes: SearchAttributesInput | None = None,
         ) -> Self: ...
 
         async def start(
