@@ -59,7 +59,9 @@ async def run(engine: TemporalEngine, total: int = 10_000) -> tuple[MethodHandle
 async def main() -> None:
     async with example_engine("batches") as engine:
         handle, progress = await run(engine)
-        print(f"{handle.id}: {progress.processed} items in {progress.runs} runs (checksum {progress.checksum})")
+        print(
+            f"{handle.id}: {progress.processed} items in {progress.runs} runs (checksum {progress.checksum})"
+        )
 
 
 if __name__ == "__main__":

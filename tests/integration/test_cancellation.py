@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from temporal_runtime import (
-    ApplicationError,
     ActivityError,
+    ApplicationError,
     TemporalEngine,
     Workflow,
     WorkflowCancelled,
@@ -17,6 +17,7 @@ from temporal_runtime import (
     heartbeat,
     wf_query,
 )
+from tests.integration._engines import engine_serving
 
 events: list[str] = []
 
@@ -118,10 +119,18 @@ async def test_saga_compensates_on_cancellation(engine: TemporalEngine) -> None:
     await engine.cancel(handle.id)
     with pytest.raises(WorkflowCancelledError):
         await handle.result(timeout=60)
-    assert [e for e in events if e.startswith(("do", "undo"))] == ["do first", "do second", "undo second", "undo first"]
+    assert [e for e in events if e.startswith(("do", "undo"))] == [
+        "do first",
+        "do second",
+        "undo second",
+        "undo first",
+    ]
 
 
 async def test_saga_reraise_false_returns(engine: TemporalEngine) -> None:
     events.clear()
     assert await SagaJob.client(engine).swallowed() == "compensated=True error=ActivityError"
     assert events == ["do a", "do boom", "undo a"]
+
+
+engine = engine_serving(CancellableJob, SagaJob)

@@ -25,6 +25,7 @@ from temporal_runtime import (
     wf_signal,
     wf_update,
 )
+from tests.integration._engines import engine_serving
 
 # -- children ----------------------------------------------------------------------------
 
@@ -216,7 +217,9 @@ class FanOut(Workflow):
         return "no error"
 
     async def collect(self) -> list[str]:
-        results = await self.gather(self.exec(fail_fast), self.exec(square, Square(n=3)), return_exceptions=True)
+        results = await self.gather(
+            self.exec(fail_fast), self.exec(square, Square(n=3)), return_exceptions=True
+        )
         return [type(r).__name__ if isinstance(r, BaseException) else str(r) for r in results]
 
 
@@ -275,3 +278,6 @@ async def test_exec_uses_definition_options_unless_overridden(engine: TemporalEn
     with pytest.raises(WorkflowFailedError, match="always fails"):
         await OptionsProbe.client(engine).overridden()
     assert option_calls == [(1, 11.0, 5.0), (2, 11.0, 5.0), (3, 11.0, 5.0)]
+
+
+engine = engine_serving(ShippingChild, ParentOrder, Ticket, FanOut, OptionsProbe)

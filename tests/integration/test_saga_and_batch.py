@@ -6,6 +6,7 @@ import pytest
 
 from examples import batch, saga_booking
 from temporal_runtime import ExecutionStatus, TemporalEngine
+from tests.integration._engines import engine_serving
 
 
 @pytest.mark.parametrize(
@@ -20,11 +21,15 @@ from temporal_runtime import ExecutionStatus, TemporalEngine
         ),
     ],
 )
-async def test_saga_compensates_in_reverse(engine: TemporalEngine, fail_at: str | None, steps: list[str]) -> None:
+async def test_saga_compensates_in_reverse(
+    engine: TemporalEngine, fail_at: str | None, steps: list[str]
+) -> None:
     saga_booking.journal.clear()
     outcome = await saga_booking.run(engine, fail_at)
     if fail_at is None:
-        assert outcome == saga_booking.Booking(status="success", hotel="H-ritz", flight="F-LH400", payment="P-u-7")
+        assert outcome == saga_booking.Booking(
+            status="success", hotel="H-ritz", flight="F-LH400", payment="P-u-7"
+        )
     else:
         assert outcome == f"failed: {fail_at} unavailable"  # the original error, re-raised
     assert saga_booking.journal == steps
@@ -41,3 +46,6 @@ async def test_batch_continues_as_new_across_runs(engine: TemporalEngine) -> Non
     assert final.method == "process_batch"
     # Each run starts a fresh history: one run's 4 chunk activities, not all 40.
     assert final.history_length < 40
+
+
+engine = engine_serving(saga_booking.BookingSagaWorkflow, batch.BatchWorkflow)

@@ -17,6 +17,7 @@ from temporal_runtime import (
     WorkflowNotFoundError,
     wf_signal,
 )
+from tests.integration._engines import engine_serving
 
 
 class Report(BaseModel):
@@ -40,7 +41,13 @@ async def _eventually(check: object, what: str) -> None:
 async def test_schedule_trigger_pause_list_delete(engine: TemporalEngine) -> None:
     schedule_id = f"reports-{uuid.uuid4().hex[:8]}"
     handle = await engine.schedule(
-        ReportWorkflow, "build", "sales", rows=3, schedule_id=schedule_id, every=3600, workflow_id="sales-report"
+        ReportWorkflow,
+        "build",
+        "sales",
+        rows=3,
+        schedule_id=schedule_id,
+        every=3600,
+        workflow_id="sales-report",
     )
     info = await handle.describe()
     assert (info.workflow_type, info.method, info.paused) == ("ReportWorkflow", "build", False)
@@ -88,7 +95,9 @@ class TaggedOrder(Workflow):
         self.done = True
 
     async def run(self, priority: int) -> str:
-        self.upsert_search_attributes({"Priority": priority, SearchAttributeKey.for_text("Notes"): "rush order"})
+        self.upsert_search_attributes(
+            {"Priority": priority, SearchAttributeKey.for_text("Notes"): "rush order"}
+        )
         await self.wait_until(lambda: self.done)
         self.upsert_search_attributes({SearchAttributeKey.for_text("Notes"): None})
         return "ok"
@@ -102,8 +111,12 @@ async def search_server() -> AsyncIterator[DevServer]:
 
 
 async def test_memo_and_search_attributes(search_server: DevServer, task_queue: str) -> None:
-    async with TemporalEngine(url=search_server.address, task_queue=task_queue, workflows=[TaggedOrder]) as engine:
-        wf = TaggedOrder.client(engine).with_options(memo={"team": "sales"}, search_attributes={"Customer": "acme"})
+    async with TemporalEngine(
+        url=search_server.address, task_queue=task_queue, workflows=[TaggedOrder]
+    ) as engine:
+        wf = TaggedOrder.client(engine).with_options(
+            memo={"team": "sales"}, search_attributes={"Customer": "acme"}
+        )
         handle = await wf.async_.run(3)
 
         async def upserted() -> bool:
@@ -126,3 +139,6 @@ async def test_memo_and_search_attributes(search_server: DevServer, task_queue: 
         assert await handle.result(timeout=60) == "ok"
         attrs = (await handle.raw.describe()).typed_search_attributes
         assert attrs.get(SearchAttributeKey.for_text("Notes")) is None
+
+
+engine = engine_serving(ReportWorkflow)

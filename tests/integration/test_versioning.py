@@ -18,6 +18,7 @@ from temporal_runtime import DevServer, TemporalEngine, Workflow
 from temporal_runtime.engine import DEFAULT_PASSTHROUGH
 from temporal_runtime.workflow import definition_of
 from tests.integration import _versioning_v2 as v2
+from tests.integration._engines import engine_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,3 +72,6 @@ async def test_new_runs_take_the_patch_and_survive_deprecation(engine: TemporalE
     assert "EVENT_TYPE_MARKER_RECORDED" in history  # the patch marker was recorded
     await _replay(v2.Shipment, history)
     await _replay(v2.ShipmentDeprecated, _as_type(history, "PatchShipmentDeprecated"))
+
+
+engine = engine_serving(v2.Shipment)
