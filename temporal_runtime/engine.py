@@ -45,7 +45,13 @@ from temporal_runtime.client import (
 )
 from temporal_runtime.config import RuntimeConfig, current_config, set_current_config, to_timedelta
 from temporal_runtime.errors import EngineNotStartedError, EngineStateError, RegistrationError
-from temporal_runtime.schedules import ScheduleHandle, ScheduleInfo, ScheduleOverlapPolicy, build_schedule
+from temporal_runtime.schedules import (
+    CRON_MEMO_KEY,
+    ScheduleHandle,
+    ScheduleInfo,
+    ScheduleOverlapPolicy,
+    build_schedule,
+)
 from temporal_runtime.schedules import summary as schedule_summary
 
 __all__ = ["EngineState", "HealthStatus", "TemporalEngine"]
@@ -680,7 +686,12 @@ class TemporalEngine:
             time_zone=time_zone,
         )
         try:
-            handle = await client.create_schedule(schedule_id, spec, trigger_immediately=trigger_immediately)
+            handle = await client.create_schedule(
+                schedule_id,
+                spec,
+                trigger_immediately=trigger_immediately,
+                memo={CRON_MEMO_KEY: list(spec.spec.cron_expressions)},
+            )
         except Exception as err:
             raise translate(
                 err, workflow_id=f"schedule:{schedule_id}", workflow_type=definition.name, action="create schedule"
@@ -708,7 +719,7 @@ class TemporalEngine:
             ...         print(s.schedule_id, s.paused)
         """
         client = self._require_client()
-        return [schedule_summary(entry) async for entry in await client.list_schedules(query=query)]
+        return [await schedule_summary(entry) async for entry in await client.list_schedules(query=query)]
 
     def __repr__(self) -> str:
         return f"<TemporalEngine {self.address or '(unresolved)'} ns={self.namespace!r} queue={self.task_queue!r} {self._state.value}>"

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ScheduleHandle", "ScheduleInfo", "ScheduleOverlapPolicy"]
 
+# The server turns cron strings into calendar specs; the schedule's memo keeps them as given.
+CRON_MEMO_KEY = "temporal_runtime.cron"
+
 
 class ScheduleInfo(BaseModel):
     """What a schedule is and has done (from `ScheduleHandle.describe` or `list_schedules`).
@@ -111,7 +114,7 @@ class ScheduleHandle:
             method=method,
             paused=schedule.state.paused,
             note=schedule.state.note,
-            cron=list(schedule.spec.cron_expressions),
+            cron=await _crons(desc, list(schedule.spec.cron_expressions)),
             every=[i.every for i in schedule.spec.intervals],
             num_actions=desc.info.num_actions,
             recent_workflow_ids=recent,
@@ -136,6 +139,16 @@ class ScheduleHandle:
 
     def __repr__(self) -> str:
         return f"<ScheduleHandle {self.id!r}>"
+
+
+async def _crons(
+    desc: temporalio.client.ScheduleDescription | temporalio.client.ScheduleListDescription, found: list[str]
+) -> list[str]:
+    memo = await desc.memo()
+    kept = memo.get(CRON_MEMO_KEY)
+    if isinstance(kept, list) and all(isinstance(c, str) for c in kept):  # pyright: ignore[reportUnknownVariableType]
+        return [str(c) for c in kept]  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
+    return found
 
 
 async def _method_from_memo(action: temporalio.client.ScheduleActionStartWorkflow) -> str | None:
@@ -203,7 +216,7 @@ def build_schedule(
     )
 
 
-def summary(entry: temporalio.client.ScheduleListDescription) -> ScheduleInfo:
+async def summary(entry: temporalio.client.ScheduleListDescription) -> ScheduleInfo:
     """A `ScheduleInfo` from one entry of the server's schedule list."""
     schedule = entry.schedule
     workflow_type = None
@@ -214,7 +227,7 @@ def summary(entry: temporalio.client.ScheduleListDescription) -> ScheduleInfo:
         if isinstance(schedule.action, temporalio.client.ScheduleListActionStartWorkflow):
             workflow_type = schedule.action.workflow
         paused, note = schedule.state.paused, schedule.state.note
-        cron = list(schedule.spec.cron_expressions)
+        cron = await _crons(entry, list(schedule.spec.cron_expressions))
         every = [i.every for i in schedule.spec.intervals]
     recent: list[str] = []
     next_times: list[datetime] = []
