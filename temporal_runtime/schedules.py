@@ -212,7 +212,10 @@ def build_schedule(
     )
     policy = temporalio.client.SchedulePolicy(overlap=overlap or ScheduleOverlapPolicy.SKIP)
     return temporalio.client.Schedule(
-        action=action, spec=spec, policy=policy, state=temporalio.client.ScheduleState(paused=paused, note=note)
+        action=action,
+        spec=spec,
+        policy=policy,
+        state=temporalio.client.ScheduleState(paused=paused, note=note),
     )
 
 

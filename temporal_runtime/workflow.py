@@ -16,7 +16,7 @@ from asyncio import CancelledError as WorkflowCancelled
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from datetime import datetime, timedelta
 from random import Random
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol, TypeVar, overload
 from uuid import UUID
 
 import temporalio.common
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from temporal_runtime.client import MethodHandle, WorkflowStarter
     from temporal_runtime.engine import TemporalEngine
 
-__all__ = ["Workflow", "WorkflowCancelled", "WorkflowInfo", "wf_query", "wf_signal", "wf_update"]
+__all__ = ["UpdateMethod", "Workflow", "WorkflowCancelled", "WorkflowInfo", "wf_query", "wf_signal", "wf_update"]
 
 ArgsT = TypeVar("ArgsT")
 ResultT = TypeVar("ResultT")
@@ -59,6 +59,9 @@ T = TypeVar("T")
 T1 = TypeVar("T1")
 T2 = TypeVar("T2")
 T3 = TypeVar("T3")
+S = TypeVar("S")
+UP = ParamSpec("UP")
+UR = TypeVar("UR", covariant=True)
 
 _NO_ARGS: Any = object()
 _fallback_loggers: dict[str, logging.Logger] = {}
@@ -634,15 +637,51 @@ def wf_query(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
     return _decorator("query", name_or_fn, name)
 
 
+class UpdateMethod(Protocol[S, UP, UR]):
+    """What ``@wf_update`` returns, for type checkers: the method, plus ``.validator``.
+
+    At run time it is the decorated function itself (callable and bound as before), with a
+    `validator` attribute: ``@set_priority.validator`` marks a plain ``def`` with the same
+    parameters that raises to reject an update before it is accepted.
+
+    Example:
+        >>> class DocUpdates(Workflow):
+        ...     level = 1
+        ...     @wf_update
+        ...     async def set_level(self, level: int) -> int:
+        ...         old, self.level = self.level, level
+        ...         return old
+        ...     @set_level.validator
+        ...     def check_level(self, level: int) -> None:
+        ...         if level < 0:
+        ...             raise ValueError("level must be >= 0")
+        ...     async def run(self) -> None: ...
+    """
+
+    def __call__(self, wf: S, /, *args: UP.args, **kwargs: UP.kwargs) -> Coroutine[Any, Any, UR]: ...
+    @overload
+    def __get__(self, obj: None, owner: Any, /) -> UpdateMethod[S, UP, UR]: ...
+    @overload
+    def __get__(self, obj: S, owner: Any, /) -> Callable[UP, Coroutine[Any, Any, UR]]: ...
+    def validator(self, fn: Callable[Concatenate[S, UP], None], /) -> Callable[Concatenate[S, UP], None]:
+        """Mark `fn` as this update's validator (it raises to reject the update)."""
+        ...
+
+
 @overload
-def wf_update(name_or_fn: FnT, /) -> FnT: ...
+def wf_update(name_or_fn: Callable[Concatenate[S, UP], Coroutine[Any, Any, R]], /) -> UpdateMethod[S, UP, R]: ...
 @overload
-def wf_update(name_or_fn: str | None = None, /, *, name: str | None = None) -> Callable[[FnT], FnT]: ...
+def wf_update(
+    name_or_fn: str | None = None, /, *, name: str | None = None
+) -> Callable[[Callable[Concatenate[S, UP], Coroutine[Any, Any, R]]], UpdateMethod[S, UP, R]]: ...
 def wf_update(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
     """Mark an ``async def`` method as an update handler: a signal that returns a result.
 
     Arguments are validated before the update is accepted; a failed validation rejects it
-    and the caller gets `UpdateFailedError`.
+    and the caller gets `UpdateFailedError`. Add your own check with
+    ``@<method>.validator`` on a plain ``def`` taking the same parameters: if it raises, the
+    update is rejected (nothing in the workflow changes) and the caller's
+    `UpdateFailedError` carries its message.
 
     Example:
         >>> class DocPriority(Workflow):

@@ -69,8 +69,8 @@ class ParentOrder(Workflow):
         return receipt
 
     async def with_handle(self, weight: int) -> list[str]:
-        child = self.child(ShippingChild).with_options(
-            workflow_id=f"{self.info.workflow_id}-ship", parent_close_policy=ParentClosePolicy.TERMINATE
+        child = self.child(
+            ShippingChild, workflow_id=f"{self.info.workflow_id}-ship", parent_close_policy=ParentClosePolicy.TERMINATE
         )
         handle: ChildHandle[Receipt] = await child.async_.ship_when_expedited(Parcel(weight=weight))
         await handle.signal(ShippingChild.expedite)
@@ -83,6 +83,14 @@ class ParentOrder(Workflow):
         except ChildWorkflowError as err:
             return f"child failed: {err.cause}"
         return "no error"
+
+    async def abandoned(self, weight: int) -> str:
+        # .with_options() on the child proxy takes the same options as child(...).
+        child = self.child(ShippingChild).with_options(  # pyright: ignore[reportCallIssue]
+            workflow_id=f"{self.info.workflow_id}-left", parent_close_policy=ParentClosePolicy.ABANDON
+        )
+        handle = await child.async_.ship_when_expedited(Parcel(weight=weight))
+        return handle.id
 
     async def cancel_child(self) -> str:
         handle = await self.child(ShippingChild).async_.forever()
@@ -106,6 +114,14 @@ async def test_child_handle_signal_and_options(engine: TemporalEngine) -> None:
     status = await engine.get_status(child_id)
     assert status.workflow_type == "ShippingChild"
     assert status.method == "ship_when_expedited"
+
+
+async def test_child_with_options_abandon_outlives_parent(engine: TemporalEngine) -> None:
+    child_id = await ParentOrder.client(engine).abandoned(8)
+    assert child_id.endswith("-left")
+    assert (await engine.get_status(child_id)).is_running  # ABANDON: the parent closed, the child did not
+    await engine.signal(child_id, "expedite")
+    assert await engine.get_result(child_id, timeout_seconds=60) == Receipt(tracking="X8", cost=24, expedited=True)
 
 
 async def test_child_failure_is_child_workflow_error(engine: TemporalEngine) -> None:

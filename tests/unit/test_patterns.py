@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import NoReturn
 from unittest.mock import AsyncMock, patch
 
@@ -184,7 +184,7 @@ async def test_shield_finishes_the_work_then_reports_the_cancel() -> None:
 
 
 def test_search_attributes_from_plain_values() -> None:
-    when = datetime(2026, 1, 2, tzinfo=timezone.utc)
+    when = datetime(2026, 1, 2, tzinfo=UTC)
     pairs = search_attribute_pairs(
         {"Customer": "acme", "Priority": 3, "Vip": True, "Score": 1.5, "At": when, "Tags": ("a", "b")}
     )
@@ -198,7 +198,10 @@ def test_search_attributes_from_plain_values() -> None:
     ]
     notes = SearchAttributeKey.for_text("Notes")
     assert search_attribute_pairs({notes: None}) == [(notes, None)]
-    assert typed_search_attributes({"Customer": "acme"}).get(SearchAttributeKey.for_keyword("Customer")) == "acme"
+    assert (
+        typed_search_attributes({"Customer": "acme"}).get(SearchAttributeKey.for_keyword("Customer"))
+        == "acme"
+    )
     with pytest.raises(ConfigError, match="typed key"):
         search_attribute_pairs({"Notes": None})
     with pytest.raises(ConfigError, match="for_text"):
