@@ -13,7 +13,16 @@ Example:
     ...         return await self.exec(shout, Shout(text=text), timeout=10)
 """
 
-from temporal_runtime.activity import Activity, ActivityInfo, activity_def, activity_info, heartbeat, is_cancelled
+from temporal_runtime._internal._child import ChildHandle
+from temporal_runtime._internal._flow import QuietSaga, Saga
+from temporal_runtime.activity import (
+    Activity,
+    ActivityInfo,
+    activity_def,
+    activity_info,
+    heartbeat,
+    is_cancelled,
+)
 from temporal_runtime.client import (
     ExecutionStatus,
     MethodHandle,
@@ -22,10 +31,14 @@ from temporal_runtime.client import (
     WorkflowStarter,
     WorkflowStatus,
 )
-from temporal_runtime._internal._child import ChildHandle
-from temporal_runtime._internal._flow import Saga
-from temporal_runtime.common import RetryPolicy, TLSConfig, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporal_runtime.common import ParentClosePolicy, SearchAttributeKey
+from temporal_runtime.common import (
+    ParentClosePolicy,
+    RetryPolicy,
+    SearchAttributeKey,
+    TLSConfig,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporal_runtime.config import RuntimeConfig, load_config
 from temporal_runtime.devserver import DevServer
 from temporal_runtime.engine import EngineState, HealthStatus, TemporalEngine
@@ -48,9 +61,16 @@ from temporal_runtime.errors import (
     WorkflowTerminatedError,
     WorkflowTimedOutError,
 )
-from temporal_runtime.workflow import Workflow, WorkflowInfo, wf_query, wf_signal, wf_update
 from temporal_runtime.schedules import ScheduleHandle, ScheduleInfo, ScheduleOverlapPolicy
-from temporal_runtime.workflow import WorkflowCancelled
+from temporal_runtime.workflow import (
+    UpdateMethod,
+    Workflow,
+    WorkflowCancelled,
+    WorkflowInfo,
+    wf_query,
+    wf_signal,
+    wf_update,
+)
 
 __all__ = [
     "Activity",
@@ -70,6 +90,7 @@ __all__ = [
     "NotInWorkflowError",
     "ParentClosePolicy",
     "QueryFailedError",
+    "QuietSaga",
     "RegistrationError",
     "RetryPolicy",
     "RuntimeConfig",
@@ -83,6 +104,7 @@ __all__ = [
     "TemporalEngine",
     "TemporalRuntimeError",
     "UpdateFailedError",
+    "UpdateMethod",
     "Workflow",
     "WorkflowAlreadyStartedError",
     "WorkflowCancelled",

@@ -31,8 +31,8 @@ from temporal_runtime._internal import _registry
 from temporal_runtime._internal._activity_defn import ActivityDefinition
 from temporal_runtime._internal._connection import resolve_connect_args
 from temporal_runtime._internal._failures import translate
-from temporal_runtime._internal._search import SearchAttributesInput, typed_search_attributes
 from temporal_runtime._internal._metaclass import DEFINITION_ATTR
+from temporal_runtime._internal._search import SearchAttributesInput, typed_search_attributes
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.client import (
@@ -694,7 +694,10 @@ class TemporalEngine:
             )
         except Exception as err:
             raise translate(
-                err, workflow_id=f"schedule:{schedule_id}", workflow_type=definition.name, action="create schedule"
+                err,
+                workflow_id=f"schedule:{schedule_id}",
+                workflow_type=definition.name,
+                action="create schedule",
             ) from err
         return ScheduleHandle(handle)
 

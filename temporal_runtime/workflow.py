@@ -16,7 +16,7 @@ from asyncio import CancelledError as WorkflowCancelled
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from datetime import datetime, timedelta
 from random import Random
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NoReturn, Protocol, TypeVar, overload
 from uuid import UUID
 
 import temporalio.common
@@ -24,9 +24,9 @@ from typing_extensions import Concatenate, ParamSpec, Self
 
 from temporal_runtime._internal import _flow, _registry
 from temporal_runtime._internal._activity_defn import ActivityDefinition, ActivityOptions
-from temporal_runtime._internal._metaclass import DEFINITION_ATTR, _WorkflowMeta
 from temporal_runtime._internal._child import ChildClient, child_options
-from temporal_runtime._internal._flow import Saga
+from temporal_runtime._internal._flow import QuietSaga, Saga
+from temporal_runtime._internal._metaclass import DEFINITION_ATTR, _WorkflowMeta
 from temporal_runtime._internal._runtime import (
     RUNTIME_ATTR,
     ChildOptions,
@@ -47,7 +47,15 @@ if TYPE_CHECKING:
     from temporal_runtime.client import MethodHandle, WorkflowStarter
     from temporal_runtime.engine import TemporalEngine
 
-__all__ = ["UpdateMethod", "Workflow", "WorkflowCancelled", "WorkflowInfo", "wf_query", "wf_signal", "wf_update"]
+__all__ = [
+    "UpdateMethod",
+    "Workflow",
+    "WorkflowCancelled",
+    "WorkflowInfo",
+    "wf_query",
+    "wf_signal",
+    "wf_update",
+]
 
 ArgsT = TypeVar("ArgsT")
 ResultT = TypeVar("ResultT")
@@ -61,7 +69,7 @@ T2 = TypeVar("T2")
 T3 = TypeVar("T3")
 S = TypeVar("S")
 UP = ParamSpec("UP")
-UR = TypeVar("UR", covariant=True)
+UR_co = TypeVar("UR_co", covariant=True)
 
 _NO_ARGS: Any = object()
 _fallback_loggers: dict[str, logging.Logger] = {}
@@ -396,7 +404,9 @@ class Workflow(metaclass=_WorkflowMeta):
             memo: Mapping[str, Any] | None = None,
             search_attributes: SearchAttributesInput | None = None,
             id_reuse_policy: temporalio.common.WorkflowIDReusePolicy | None = None,
-        ) -> W: ...
+        ) -> W:
+            """A typed proxy running `workflow`'s entry methods as child workflows."""
+            ...
 
     else:
 
@@ -540,7 +550,11 @@ class Workflow(metaclass=_WorkflowMeta):
         """
         return tuple(await _flow.gather(awaitables, return_exceptions))
 
-    def saga(self, *, reraise: bool = True) -> Saga:
+    @overload
+    def saga(self, *, reraise: Literal[True] = True) -> Saga: ...
+    @overload
+    def saga(self, *, reraise: Literal[False]) -> QuietSaga: ...
+    def saga(self, *, reraise: bool = True) -> Saga | QuietSaga:
         """Compensations for a multi-step transaction: ``async with self.saga() as saga:``.
 
         Register an undo after each step with ``saga.compensate_with(activity, args,
@@ -557,7 +571,7 @@ class Workflow(metaclass=_WorkflowMeta):
             ...             await self.exec("doc_charge", hotel)
             ...         return booking
         """
-        return Saga(self, reraise=reraise)
+        return Saga(self) if reraise else QuietSaga(self)
 
 
 def _marker(kind: str, fn: FnT, name: str | None) -> FnT:
@@ -637,7 +651,7 @@ def wf_query(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
     return _decorator("query", name_or_fn, name)
 
 
-class UpdateMethod(Protocol[S, UP, UR]):
+class UpdateMethod(Protocol[S, UP, UR_co]):
     """What ``@wf_update`` returns, for type checkers: the method, plus ``.validator``.
 
     At run time it is the decorated function itself (callable and bound as before), with a
@@ -658,18 +672,23 @@ class UpdateMethod(Protocol[S, UP, UR]):
         ...     async def run(self) -> None: ...
     """
 
-    def __call__(self, wf: S, /, *args: UP.args, **kwargs: UP.kwargs) -> Coroutine[Any, Any, UR]: ...
+    def __call__(self, wf: S, /, *args: UP.args, **kwargs: UP.kwargs) -> Coroutine[Any, Any, UR_co]:
+        """Call the update method itself (as the workflow's own code would)."""
+        ...
+
     @overload
-    def __get__(self, obj: None, owner: Any, /) -> UpdateMethod[S, UP, UR]: ...
+    def __get__(self, obj: None, owner: Any, /) -> UpdateMethod[S, UP, UR_co]: ...
     @overload
-    def __get__(self, obj: S, owner: Any, /) -> Callable[UP, Coroutine[Any, Any, UR]]: ...
+    def __get__(self, obj: S, owner: Any, /) -> Callable[UP, Coroutine[Any, Any, UR_co]]: ...
     def validator(self, fn: Callable[Concatenate[S, UP], None], /) -> Callable[Concatenate[S, UP], None]:
         """Mark `fn` as this update's validator (it raises to reject the update)."""
         ...
 
 
 @overload
-def wf_update(name_or_fn: Callable[Concatenate[S, UP], Coroutine[Any, Any, R]], /) -> UpdateMethod[S, UP, R]: ...
+def wf_update(
+    name_or_fn: Callable[Concatenate[S, UP], Coroutine[Any, Any, R]], /
+) -> UpdateMethod[S, UP, R]: ...
 @overload
 def wf_update(
     name_or_fn: str | None = None, /, *, name: str | None = None

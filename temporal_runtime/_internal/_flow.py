@@ -69,7 +69,7 @@ class Compensation:
     task_queue: str | None
 
 
-class Saga:
+class _SagaBase:
     """Compensations for a multi-step transaction, run in reverse order if it fails.
 
     Made by `Workflow.saga()`; use it as ``async with self.saga() as saga:``. After each
@@ -88,10 +88,11 @@ class Saga:
         ...         await self.exec(charge, trip.payment)
     """
 
-    def __init__(self, workflow: Any, *, reraise: bool = True) -> None:
+    reraise = True
+
+    def __init__(self, workflow: Any) -> None:
         self._workflow = workflow
         self._steps: list[Compensation] = []
-        self.reraise = reraise
         self.error: BaseException | None = None
         self.compensated = False
         self.compensation_errors: list[BaseException] = []
@@ -141,14 +142,45 @@ class Saga:
         if cancelled:
             raise asyncio.CancelledError
 
-    async def __aenter__(self) -> Saga:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> bool:
+    async def _exit(self, exc: BaseException | None) -> bool:
         if exc is None:
             return False
         self.error = exc
         await self.compensate()
         return not self.reraise and not isinstance(exc, asyncio.CancelledError)
+
+
+class Saga(_SagaBase):
+    __doc__ = _SagaBase.__doc__
+
+    async def __aenter__(self) -> Saga:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self._exit(exc)
+
+
+class QuietSaga(_SagaBase):
+    """A `Saga` that compensates, then swallows the error (kept in `error`): ``saga(reraise=False)``.
+
+    A cancellation is still re-raised, so a cancelled workflow still ends as cancelled.
+
+    Example:
+        >>> async def book(self, trip):  # doctest: +SKIP
+        ...     async with self.saga(reraise=False) as saga:
+        ...         await self.exec(reserve_hotel, trip.hotel)
+        ...     if saga.error is not None:
+        ...         return "rolled back"
+    """
+
+    reraise = False
+
+    async def __aenter__(self) -> QuietSaga:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool:
+        return await self._exit(exc)

@@ -125,7 +125,7 @@ def test_reserved_pattern_names() -> None:
     with pytest.raises(RegistrationError, match="'saga' is a Workflow helper"):
 
         class Clash(Workflow):  # pyright: ignore[reportUnusedClass]
-            async def saga(self) -> None: ...
+            async def saga(self) -> None: ...  # pyright: ignore[reportIncompatibleMethodOverride]
 
             async def run(self) -> None: ...
 
