@@ -76,7 +76,7 @@ class ChildRun(Protocol):
 
     async def result(self) -> Any:
         """Wait for the child to close; return its raw result or raise its failure
-        (a `ChildWorkflowError` on Temporal)."""
+        (a `ChildWorkflowError` on Temporal; `asyncio.CancelledError` if it was cancelled)."""
         ...
 
     async def signal(self, name: str, args: Sequence[Any]) -> None:
@@ -103,8 +103,12 @@ class WorkflowRuntime(Protocol):
     Besides activities, timers and clocks, an executor provides child workflows
     (`start_child`), continue-as-new, patch markers (`patched`, `deprecate_patch`) and
     search attributes (`upsert_search_attributes`). Cancellation is plain asyncio: the
-    executor cancels the task running the entry method, and awaiting helpers then raise
-    `asyncio.CancelledError` (or an error whose cause is a cancellation).
+    executor cancels the task running the entry method, and the awaiting helper raises
+    `asyncio.CancelledError` (exported as `WorkflowCancelled`). `execute_activity` and
+    `ChildRun.result` raise `asyncio.CancelledError` too when their activity or child was
+    cancelled (never an error that merely wraps a cancellation), so workflow code needs one
+    ``except WorkflowCancelled``. After a cancellation the workflow may still run activities
+    (its cleanup); `shield`, `gather` and sagas are built on asyncio alone.
     """
 
     method: str

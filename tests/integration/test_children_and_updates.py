@@ -70,7 +70,9 @@ class ParentOrder(Workflow):
 
     async def with_handle(self, weight: int) -> list[str]:
         child = self.child(
-            ShippingChild, workflow_id=f"{self.info.workflow_id}-ship", parent_close_policy=ParentClosePolicy.TERMINATE
+            ShippingChild,
+            workflow_id=f"{self.info.workflow_id}-ship",
+            parent_close_policy=ParentClosePolicy.TERMINATE,
         )
         handle: ChildHandle[Receipt] = await child.async_.ship_when_expedited(Parcel(weight=weight))
         await handle.signal(ShippingChild.expedite)
@@ -121,7 +123,9 @@ async def test_child_with_options_abandon_outlives_parent(engine: TemporalEngine
     assert child_id.endswith("-left")
     assert (await engine.get_status(child_id)).is_running  # ABANDON: the parent closed, the child did not
     await engine.signal(child_id, "expedite")
-    assert await engine.get_result(child_id, timeout_seconds=60) == Receipt(tracking="X8", cost=24, expedited=True)
+    assert await engine.get_result(child_id, timeout_seconds=60) == Receipt(
+        tracking="X8", cost=24, expedited=True
+    )
 
 
 async def test_child_failure_is_child_workflow_error(engine: TemporalEngine) -> None:
