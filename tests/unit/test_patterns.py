@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
-from typing import NoReturn
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any, NoReturn
 from unittest.mock import AsyncMock, patch
 
 import pytest
@@ -212,3 +213,53 @@ def test_child_options_defaults() -> None:
     options = ChildOptions(parent_close_policy=ParentClosePolicy.ABANDON)
     assert options.workflow_id is None
     assert options.parent_close_policy is ParentClosePolicy.ABANDON
+
+
+class Shipper(Workflow, task_queue="shipping"):
+    async def ship(self, weight: int, fast: bool = False) -> str:
+        return f"{weight}{fast}"
+
+
+class FakeChildRun:
+    id = "child-1"
+
+    async def result(self) -> Any:
+        return "12True"
+
+    async def signal(self, name: str, args: Any) -> None: ...
+
+    def cancel(self) -> None: ...
+
+
+class ChildRecorder:
+    method = "run"
+
+    def __init__(self) -> None:
+        self.started: list[tuple[str, dict[str, Any], ChildOptions]] = []
+
+    def uuid4(self) -> uuid.UUID:
+        return uuid.UUID(int=7)
+
+    async def start_child(self, workflow: str, envelope: Any, options: ChildOptions) -> FakeChildRun:
+        self.started.append((workflow, dict(envelope), options))
+        return FakeChildRun()
+
+
+async def test_child_start_envelope_and_options() -> None:
+    wf = Unit()
+    runtime = ChildRecorder()
+    setattr(wf, RUNTIME_ATTR, runtime)
+    assert await wf.child(Shipper).ship(12, fast=True) == "12True"
+    handle = await wf.child(Shipper, execution_timeout=60).with_options(workflow_id="s-1").async_.ship(3)
+    assert (handle.id, handle.method, handle.workflow_type) == ("child-1", "ship", "Shipper")
+    (name1, env1, opt1), (_, env2, opt2) = runtime.started
+    assert (name1, env1) == ("Shipper", {"method": "ship", "kwargs": {"weight": 12, "fast": True}})
+    assert opt1.workflow_id == f"Shipper-ship-{uuid.UUID(int=7)}"
+    assert opt1.task_queue == "shipping"
+    assert opt1.memo == {"temporal_runtime.method": "ship"}
+    assert env2 == {"method": "ship", "kwargs": {"weight": 3}}
+    assert (opt2.workflow_id, opt2.execution_timeout) == ("s-1", timedelta(seconds=60))
+    with pytest.raises(AttributeError, match="entry methods: ship"):
+        wf.child(Shipper).nope  # noqa: B018
+    with pytest.raises(TypeError, match="Workflow subclass"):
+        wf.child(int)
