@@ -56,9 +56,7 @@ async def run(engine: TemporalEngine) -> list[ProcessDataOutput]:
     immediate = await pipeline.run_pipeline(ProcessDataInput(data_id="123", parameters={"mode": "fast"}))
     handle = await pipeline.async_.run_pipeline(ProcessDataInput(data_id="456", parameters={"mode": "batch"}))
     later = await handle.result(timeout=60.0)
-    delayed = await pipeline.after(1).run_pipeline(
-        ProcessDataInput(data_id="789", parameters={"mode": "scheduled"})
-    )
+    delayed = await pipeline.after(1).run_pipeline(ProcessDataInput(data_id="789", parameters={"mode": "scheduled"}))
     return [immediate, later, await delayed.result(timeout=60.0)]
 
 

@@ -10,6 +10,7 @@ Run: python -m examples.saga_booking
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from pydantic import BaseModel
 
@@ -113,6 +114,8 @@ async def run(engine: TemporalEngine, fail_at: str | None = None) -> Booking | s
 
 
 async def main() -> None:
+    # The injected failures are expected here; keep the worker's failure tracebacks out of the output.
+    logging.getLogger("temporalio.activity").setLevel(logging.ERROR)
     async with example_engine("bookings") as engine:
         for fail_at in (None, "hotel", "flight", "payment"):
             journal.clear()
