@@ -44,7 +44,23 @@ async def test_nightly_schedule(engine: TemporalEngine) -> None:
     assert info.recent_workflow_ids[0].startswith("nightly-sales-")
 
 
-@pytest.mark.parametrize("name", ["saga_booking", "batch"])
+# The last line each example prints when it ran to the end.
+LAST_LINES = {
+    "saga_booking": "'reserve flight LH400', 'cancel flight F-LH400', 'cancel hotel H-ritz']",
+    "batch": ": 10000 items in 10 runs (checksum 49995000)",
+}
+
+
+def _finalization_abort(returncode: int | None, stderr: str) -> bool:
+    # temporalio/sdk-python#300 (open): a Rust core thread may touch the GIL while CPython is
+    # finalizing after main() returned, aborting a short-lived process. Everything the example
+    # does has finished by then, so only that exact abort is tolerated here.
+    return (
+        returncode in (-6, 134) and "PyGILState_Release" in stderr and "runtime state: finalizing" in stderr
+    )
+
+
+@pytest.mark.parametrize("name", sorted(LAST_LINES))
 async def test_example_runs_as_a_module(name: str, dev_server: DevServer) -> None:
     """`python -m examples.<name>` runs to the end (on the session's server, via TEMPORAL_ADDRESS)."""
     proc = await asyncio.create_subprocess_exec(
@@ -57,5 +73,7 @@ async def test_example_runs_as_a_module(name: str, dev_server: DevServer) -> Non
         stderr=asyncio.subprocess.PIPE,
     )
     stdout, stderr = await asyncio.wait_for(proc.communicate(), 240)
-    assert proc.returncode == 0, stderr.decode()[-2000:]
-    assert stdout
+    err = stderr.decode()
+    assert proc.returncode == 0 or _finalization_abort(proc.returncode, err), err[-2000:]
+    assert "Traceback" not in err
+    assert stdout.decode().rstrip("\n").splitlines()[-1].endswith(LAST_LINES[name])
