@@ -26,8 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 async def _record_old_history(dev_server: DevServer, tmp_path: Path) -> str:
     out = tmp_path / "history.json"
     code = (
-        "import asyncio; from tests.integration import _versioning_v1 as m; "
-        f"asyncio.run(m.record({dev_server.address!r}, 'versioning-old', {str(out)!r}))"
+        "import asyncio, os, sys; from tests.integration import _versioning_v1 as m; "
+        f"asyncio.run(m.record({dev_server.address!r}, 'versioning-old', {str(out)!r})); "
+        # Skip interpreter teardown: temporalio/sdk-python#300 can abort it in short-lived processes.
+        "sys.stdout.flush(); os._exit(0)"
     )
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-c", code, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
