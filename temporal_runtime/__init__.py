@@ -13,7 +13,16 @@ Example:
     ...         return await self.exec(shout, Shout(text=text), timeout=10)
 """
 
-from temporal_runtime.activity import Activity, ActivityInfo, activity_def, activity_info, heartbeat, is_cancelled
+from temporal_runtime._internal._child import ChildHandle
+from temporal_runtime._internal._flow import QuietSaga, Saga
+from temporal_runtime.activity import (
+    Activity,
+    ActivityInfo,
+    activity_def,
+    activity_info,
+    heartbeat,
+    is_cancelled,
+)
 from temporal_runtime.client import (
     ExecutionStatus,
     MethodHandle,
@@ -22,13 +31,21 @@ from temporal_runtime.client import (
     WorkflowStarter,
     WorkflowStatus,
 )
-from temporal_runtime.common import RetryPolicy, TLSConfig, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporal_runtime.common import (
+    ParentClosePolicy,
+    RetryPolicy,
+    SearchAttributeKey,
+    TLSConfig,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporal_runtime.config import RuntimeConfig, load_config
 from temporal_runtime.devserver import DevServer
 from temporal_runtime.engine import EngineState, HealthStatus, TemporalEngine
 from temporal_runtime.errors import (
     ActivityError,
     ApplicationError,
+    ChildWorkflowError,
     ConfigError,
     EngineError,
     EngineNotStartedError,
@@ -46,13 +63,24 @@ from temporal_runtime.errors import (
     WorkflowTerminatedError,
     WorkflowTimedOutError,
 )
-from temporal_runtime.workflow import Workflow, WorkflowInfo, wf_query, wf_signal, wf_update
+from temporal_runtime.schedules import ScheduleHandle, ScheduleInfo, ScheduleOverlapPolicy
+from temporal_runtime.workflow import (
+    UpdateMethod,
+    Workflow,
+    WorkflowCancelled,
+    WorkflowInfo,
+    wf_query,
+    wf_signal,
+    wf_update,
+)
 
 __all__ = [
     "Activity",
     "ActivityError",
     "ActivityInfo",
     "ApplicationError",
+    "ChildHandle",
+    "ChildWorkflowError",
     "ConfigError",
     "DevServer",
     "EngineError",
@@ -63,17 +91,26 @@ __all__ = [
     "HealthStatus",
     "MethodHandle",
     "NotInWorkflowError",
+    "ParentClosePolicy",
     "QueryFailedError",
+    "QuietSaga",
     "RegistrationError",
     "RetryPolicy",
     "RuntimeConfig",
+    "Saga",
+    "ScheduleHandle",
+    "ScheduleInfo",
+    "ScheduleOverlapPolicy",
+    "SearchAttributeKey",
     "StartOptions",
     "TLSConfig",
     "TemporalEngine",
     "TemporalRuntimeError",
     "UpdateFailedError",
+    "UpdateMethod",
     "Workflow",
     "WorkflowAlreadyStartedError",
+    "WorkflowCancelled",
     "WorkflowCancelledError",
     "WorkflowClient",
     "WorkflowError",

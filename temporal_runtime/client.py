@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from temporal_runtime._internal import _registry
 from temporal_runtime._internal._failures import translate
 from temporal_runtime._internal._types import HandleResultType, MethodParams, ReturnType, WorkflowType
+from temporal_runtime._internal._search import SearchAttributesInput
 from temporal_runtime._internal._workflow_defn import (
     HANDLER_ATTR,
     HandlerDefinition,
@@ -152,7 +153,7 @@ class StartOptions:
     task_timeout: timedelta | None = None
     retry_policy: temporalio.common.RetryPolicy | None = None
     memo: Mapping[str, Any] | None = None
-    search_attributes: temporalio.common.TypedSearchAttributes | None = None
+    search_attributes: SearchAttributesInput | None = None
 
     def merge(self, **changes: Any) -> StartOptions:
         """A copy with the given fields set (None leaves a field as it is)."""
@@ -535,7 +536,7 @@ class WorkflowClient(_ProxyBase[WorkflowType]):
         task_timeout: float | timedelta | None = None,
         retry_policy: temporalio.common.RetryPolicy | None = None,
         memo: Mapping[str, Any] | None = None,
-        search_attributes: temporalio.common.TypedSearchAttributes | None = None,
+        search_attributes: SearchAttributesInput | None = None,
     ) -> WorkflowClient[WorkflowType]:
         """A copy of this proxy whose calls use these start options."""
         options = self._options.merge(

@@ -10,10 +10,18 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import temporalio.common
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import SearchAttributeKey, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.service import TLSConfig
+from temporalio.workflow import ParentClosePolicy
 
-__all__ = ["RetryPolicy", "TLSConfig", "WorkflowIDConflictPolicy", "WorkflowIDReusePolicy"]
+__all__ = [
+    "ParentClosePolicy",
+    "RetryPolicy",
+    "SearchAttributeKey",
+    "TLSConfig",
+    "WorkflowIDConflictPolicy",
+    "WorkflowIDReusePolicy",
+]
 
 
 def _interval(value: float | timedelta) -> timedelta:

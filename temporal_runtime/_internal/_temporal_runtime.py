@@ -2,18 +2,57 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from random import Random
-from typing import Any
+from typing import Any, NoReturn
 from uuid import UUID
 
+import temporalio.common
+import temporalio.exceptions
 import temporalio.workflow as twf
 
 from temporal_runtime._internal._activity_defn import ActivityDefinition, ActivityOptions
 from temporal_runtime._internal._logging import MethodLoggerAdapter
-from temporal_runtime._internal._runtime import WorkflowInfo
+from temporal_runtime._internal._runtime import ChildOptions, ContinueAsNew, WorkflowInfo
+
+
+def _cancelled(err: BaseException) -> asyncio.CancelledError | None:
+    """One cancellation type in workflow code: a cancelled activity or child raises
+    `asyncio.CancelledError` (chained to Temporal's error), like timers and conditions do."""
+    if temporalio.exceptions.is_cancelled_exception(err):
+        return asyncio.CancelledError(f"cancelled: {err}")
+    return None
+
+
+class TemporalChildRun:
+    """A `ChildRun` over temporalio's `ChildWorkflowHandle` (itself an asyncio future)."""
+
+    __slots__ = ("_handle",)
+
+    def __init__(self, handle: twf.ChildWorkflowHandle[Any, Any]) -> None:
+        self._handle = handle
+
+    @property
+    def id(self) -> str:
+        return self._handle.id
+
+    async def result(self) -> Any:
+        try:
+            return await self._handle
+        except (temporalio.exceptions.ChildWorkflowError, temporalio.exceptions.CancelledError) as err:
+            cancelled = _cancelled(err)
+            if cancelled is None:
+                raise
+            raise cancelled from err
+
+    async def signal(self, name: str, args: Sequence[Any]) -> None:
+        await self._handle.signal(name, args=list(args))
+
+    def cancel(self) -> None:
+        self._handle.cancel()
 
 
 class TemporalWorkflowRuntime:
@@ -26,6 +65,18 @@ class TemporalWorkflowRuntime:
         self._logger: MethodLoggerAdapter | None = None
 
     async def execute_activity(
+        self, defn: ActivityDefinition, args: Any, options: ActivityOptions, *, local: bool
+    ) -> Any:
+        try:
+            result = await self._execute_activity(defn, args, options, local=local)
+        except (temporalio.exceptions.ActivityError, temporalio.exceptions.CancelledError) as err:
+            cancelled = _cancelled(err)
+            if cancelled is None:
+                raise
+            raise cancelled from err
+        return defn.convert_result(result)
+
+    async def _execute_activity(
         self, defn: ActivityDefinition, args: Any, options: ActivityOptions, *, local: bool
     ) -> Any:
         arg_list = [args] if defn.takes_args else []
@@ -48,7 +99,7 @@ class TemporalWorkflowRuntime:
                 heartbeat_timeout=options.heartbeat,
                 retry_policy=options.retry_policy,
             )
-        return defn.convert_result(result)
+        return result
 
     async def sleep(self, duration: timedelta) -> None:
         await twf.sleep(duration)
@@ -83,3 +134,50 @@ class TemporalWorkflowRuntime:
             namespace=i.namespace,
             start_time=i.start_time,
         )
+
+    async def start_child(
+        self, workflow: str, envelope: Mapping[str, Any], options: ChildOptions
+    ) -> TemporalChildRun:
+        extra: dict[str, Any] = {}
+        if options.parent_close_policy is not None:
+            extra["parent_close_policy"] = options.parent_close_policy
+        if options.id_reuse_policy is not None:
+            extra["id_reuse_policy"] = options.id_reuse_policy
+        if options.search_attributes is not None:
+            extra["search_attributes"] = options.search_attributes
+        handle = await twf.start_child_workflow(
+            workflow,
+            dict(envelope),
+            id=options.workflow_id,
+            task_queue=options.task_queue,
+            execution_timeout=options.execution_timeout,
+            run_timeout=options.run_timeout,
+            task_timeout=options.task_timeout,
+            retry_policy=options.retry_policy,
+            memo=options.memo,
+            **extra,
+        )
+        return TemporalChildRun(handle)
+
+    def continue_as_new(self, request: ContinueAsNew) -> NoReturn:
+        memo = {**twf.memo(), **request.memo}
+        # temporalio's stubs only name classes, but a workflow type name is accepted too.
+        twf.continue_as_new(
+            dict(request.envelope),
+            workflow=request.workflow,  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+            memo=memo,
+        )
+
+    def patched(self, patch_id: str) -> bool:
+        return twf.patched(patch_id)
+
+    def deprecate_patch(self, patch_id: str) -> None:
+        twf.deprecate_patch(patch_id)
+
+    def upsert_search_attributes(
+        self, attributes: Sequence[tuple[temporalio.common.SearchAttributeKey[Any], Any]]
+    ) -> None:
+        updates: list[temporalio.common.SearchAttributeUpdate[Any]] = [
+            key.value_unset() if value is None else key.value_set(value) for key, value in attributes
+        ]
+        twf.upsert_search_attributes(updates)  # pyright: ignore[reportUnknownMemberType]

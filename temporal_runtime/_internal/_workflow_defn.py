@@ -43,6 +43,10 @@ RESERVED_NAMES = frozenset(
         "after",
         "with_options",
         "start",
+        "shield",
+        "gather",
+        "saga",
+        "upsert_search_attributes",
     }
 )
 
