@@ -6,7 +6,7 @@ Run: python -m examples.data_pipeline
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -29,7 +29,7 @@ async def process_data_impl(args: ProcessDataInput) -> ProcessDataOutput:
     mode = args.parameters.get("mode", "default")
     return ProcessDataOutput(
         result=f"processed {args.data_id} in {mode} mode",
-        processed_at=datetime.now(timezone.utc).isoformat(),
+        processed_at=datetime.now(UTC).isoformat(),
     )
 
 
@@ -56,7 +56,9 @@ async def run(engine: TemporalEngine) -> list[ProcessDataOutput]:
     immediate = await pipeline.run_pipeline(ProcessDataInput(data_id="123", parameters={"mode": "fast"}))
     handle = await pipeline.async_.run_pipeline(ProcessDataInput(data_id="456", parameters={"mode": "batch"}))
     later = await handle.result(timeout=60.0)
-    delayed = await pipeline.after(1).run_pipeline(ProcessDataInput(data_id="789", parameters={"mode": "scheduled"}))
+    delayed = await pipeline.after(1).run_pipeline(
+        ProcessDataInput(data_id="789", parameters={"mode": "scheduled"})
+    )
     return [immediate, later, await delayed.result(timeout=60.0)]
 
 

@@ -13,7 +13,7 @@ processes serve the workflows.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -49,7 +49,7 @@ EngineDep = Annotated[TemporalEngine, Depends(get_engine)]
 
 def create_app(engine: TemporalEngine | None = None) -> FastAPI:
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncGenerator[None]:
         eng = engine or TemporalEngine.from_config(start_worker=os.environ.get("RUN_WORKER", "1") != "0")
         async with eng:
             app.state.engine = eng

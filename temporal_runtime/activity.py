@@ -58,7 +58,6 @@ class Activity(Generic[ArgsType, ResultType, CallParams, CallReturn]):
         ('doc_greet', <class 'str'>)
     """
 
-
     def __init__(self, definition: ActivityDefinition) -> None:
         self.definition: ActivityDefinition = definition
         fn = definition.fn
@@ -191,7 +190,9 @@ def activity_def(
     )
 
     def register(fn: Callable[..., Any]) -> Activity[Any, Any, ..., Any]:
-        definition = build_activity_definition(name, fn, args_type=Args, result_type=Result, defaults=defaults)
+        definition = build_activity_definition(
+            name, fn, args_type=Args, result_type=Result, defaults=defaults
+        )
         # Inside the workflow sandbox user modules are re-imported; those copies must not
         # replace the real registrations the engine serves.
         if not temporalio.workflow.unsafe.in_sandbox():

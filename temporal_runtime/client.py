@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict
 
 from temporal_runtime._internal import _registry
 from temporal_runtime._internal._failures import translate
-from temporal_runtime._internal._types import HandleResultType, MethodParams, ReturnType, WorkflowType
 from temporal_runtime._internal._search import SearchAttributesInput
+from temporal_runtime._internal._types import HandleResultType, MethodParams, ReturnType, WorkflowType
 from temporal_runtime._internal._workflow_defn import (
     HANDLER_ATTR,
     HandlerDefinition,
@@ -78,7 +78,7 @@ class WorkflowEngine(Protocol):
         ...
 
 
-class ExecutionStatus(str, enum.Enum):
+class ExecutionStatus(enum.StrEnum):
     """Where a workflow execution stands (Temporal's execution status, by name).
 
     Example:
@@ -228,7 +228,7 @@ class MethodHandle(Generic[HandleResultType]):
         ...     return await handle.result(timeout=60)
     """
 
-    __slots__ = ("_engine", "_handle", "_workflow", "_method")
+    __slots__ = ("_engine", "_handle", "_method", "_workflow")
 
     def __init__(
         self,
@@ -410,7 +410,7 @@ class MethodHandle(Generic[HandleResultType]):
 class _ProxyBase(Generic[WorkflowType]):
     """What both proxies share: entry methods looked up by name, `start` by method or name."""
 
-    __slots__ = ("_engine", "_definition", "_options", "_calls")
+    __slots__ = ("_calls", "_definition", "_engine", "_options")
 
     def __init__(self, engine: WorkflowEngine, definition: WorkflowDefinition, options: StartOptions) -> None:
         self._engine = engine

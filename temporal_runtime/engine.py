@@ -34,8 +34,8 @@ from temporal_runtime._internal._connection import resolve_connect_args
 from temporal_runtime._internal._failures import translate
 from temporal_runtime._internal._metaclass import DEFINITION_ATTR
 from temporal_runtime._internal._observability import metrics_runtime, tracing_interceptors
-from temporal_runtime._internal._types import MethodParams, ReturnType, WorkflowType
 from temporal_runtime._internal._search import SearchAttributesInput, typed_search_attributes
+from temporal_runtime._internal._types import MethodParams, ReturnType, WorkflowType
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.client import (
@@ -70,10 +70,16 @@ W = TypeVar("W")
 
 # Modules every workflow sandbox shares with the host process: the runtime itself (so the
 # registries and base classes are the real ones) and Pydantic (already temporalio's default).
-DEFAULT_PASSTHROUGH = ("temporal_runtime", "pydantic", "pydantic_core", "annotated_types", "typing_extensions")
+DEFAULT_PASSTHROUGH = (
+    "temporal_runtime",
+    "pydantic",
+    "pydantic_core",
+    "annotated_types",
+    "typing_extensions",
+)
 
 
-class EngineState(str, enum.Enum):
+class EngineState(enum.StrEnum):
     """The engine's lifecycle: NOT_STARTED -> RUNNING -> STOPPING -> STOPPED.
 
     Example:
@@ -191,7 +197,9 @@ class TemporalEngine:
             # The tracing interceptor's workflow side must share the host's OpenTelemetry context.
             self.passthrough_modules = (*self.passthrough_modules, "opentelemetry")
         worker = self.config.worker
-        self.drain_timeout: timedelta = to_timedelta(drain_timeout) if drain_timeout is not None else worker.drain_timeout
+        self.drain_timeout: timedelta = (
+            to_timedelta(drain_timeout) if drain_timeout is not None else worker.drain_timeout
+        )
         self._max_activities = max_concurrent_activities or worker.max_concurrent_activities
         self._max_wf_tasks = max_concurrent_workflow_tasks or worker.max_concurrent_workflow_tasks
         self._worker_options = dict(worker_options or {})
@@ -319,7 +327,8 @@ class TemporalEngine:
             activities = _registry.activities.all()
         else:
             activities = [
-                a.definition if isinstance(a, Activity) else self._lookup_activity(a) for a in self._activity_filter
+                a.definition if isinstance(a, Activity) else self._lookup_activity(a)
+                for a in self._activity_filter
             ]
         return workflows, activities
 
@@ -327,7 +336,9 @@ class TemporalEngine:
     def _lookup_activity(name: str) -> ActivityDefinition:
         found = _registry.activities.get(name)
         if found is None:
-            raise RegistrationError(f"no activity named {name!r} is registered; known: {_registry.activities.names()}")
+            raise RegistrationError(
+                f"no activity named {name!r} is registered; known: {_registry.activities.names()}"
+            )
         return found
 
     def plan_workers(self) -> dict[str, tuple[list[WorkflowDefinition], list[ActivityDefinition]]]:
@@ -393,8 +404,11 @@ class TemporalEngine:
         logger.info("engine serving task queues %s on %s", sorted(self._workers), self.address)
 
     async def stop(self) -> None:
-        """Drain and disconnect: stop polling, let in-flight tasks finish (up to the drain
-        timeout), then close. Safe to call more than once."""
+        """Drain and disconnect; safe to call more than once.
+
+        Workers stop polling, in-flight tasks finish (up to the drain timeout), then the
+        connection closes.
+        """
         if self._state in (EngineState.STOPPING, EngineState.STOPPED):
             return
         self._state = EngineState.STOPPING
@@ -481,7 +495,9 @@ class TemporalEngine:
         client = self._require_client()
         workflow_id = options.workflow_id or f"{workflow.name}-{method.name}-{uuid.uuid4()}"
         defaults = self.config.workflow
-        memo = {METHOD_MEMO_KEY: method.name, **options.memo} if options.memo else {METHOD_MEMO_KEY: method.name}
+        memo = (
+            {METHOD_MEMO_KEY: method.name, **options.memo} if options.memo else {METHOD_MEMO_KEY: method.name}
+        )
         extra: dict[str, Any] = {}
         if options.search_attributes is not None:
             extra["search_attributes"] = typed_search_attributes(options.search_attributes)
@@ -494,7 +510,8 @@ class TemporalEngine:
                 execution_timeout=options.execution_timeout or defaults.execution_timeout,
                 run_timeout=options.run_timeout or defaults.run_timeout,
                 task_timeout=options.task_timeout or defaults.task_timeout,
-                id_reuse_policy=options.id_reuse_policy or temporalio.common.WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+                id_reuse_policy=options.id_reuse_policy
+                or temporalio.common.WorkflowIDReusePolicy.ALLOW_DUPLICATE,
                 id_conflict_policy=options.id_conflict_policy
                 or temporalio.common.WorkflowIDConflictPolicy.UNSPECIFIED,
                 retry_policy=options.retry_policy,
@@ -674,13 +691,17 @@ class TemporalEngine:
         client = self._require_client()
         definition = _definition(workflow) if workflow is not None else None
         method_def = definition.method(method) if definition is not None and method is not None else None
-        return MethodHandle(self, client.get_workflow_handle(workflow_id, run_id=run_id), definition, method_def)
+        return MethodHandle(
+            self, client.get_workflow_handle(workflow_id, run_id=run_id), definition, method_def
+        )
 
     async def _typed_handle(self, workflow_id: str, run_id: str | None = None) -> MethodHandle[Any]:
         status = await self.get_status(workflow_id, run_id)
         definition = _registry.workflows.get(status.workflow_type)
         method = definition.methods.get(status.method) if definition and status.method else None
-        return MethodHandle(self, self._require_client().get_workflow_handle(workflow_id, run_id=run_id), definition, method)
+        return MethodHandle(
+            self, self._require_client().get_workflow_handle(workflow_id, run_id=run_id), definition, method
+        )
 
     async def get_status(self, workflow_id: str, run_id: str | None = None) -> WorkflowStatus:
         """Describe a workflow: status, type, entry method, task queue and times.
@@ -871,7 +892,8 @@ class TemporalEngine:
         return [await schedule_summary(entry) async for entry in await client.list_schedules(query=query)]
 
     def __repr__(self) -> str:
-        return f"<TemporalEngine {self.address or '(unresolved)'} ns={self.namespace!r} queue={self.task_queue!r} {self._state.value}>"
+        where = self.address or "(unresolved)"
+        return f"<TemporalEngine {where} ns={self.namespace!r} queue={self.task_queue!r} {self._state.value}>"
 
 
 def _is_module_level(wf: WorkflowDefinition) -> bool:
@@ -915,7 +937,8 @@ async def _method_from_history(handle: temporalio.client.WorkflowHandle[Any, Any
             value: Any = handle._client.data_converter.payload_converter.from_payloads(list(payloads))[0]
             if not isinstance(value, dict):
                 return None
-            method: Any = value.get("method")  # pyright: ignore[reportUnknownMemberType]
+            envelope = cast(dict[str, Any], value)
+            method = envelope.get("method")
             return method if isinstance(method, str) else None
     except Exception:  # the status is still useful without the method
         logger.debug("cannot read the start input of %s", handle.id, exc_info=True)

@@ -16,7 +16,20 @@ from asyncio import CancelledError as WorkflowCancelled
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from datetime import datetime, timedelta
 from random import Random
-from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Literal, NoReturn, ParamSpec, Protocol, Self, TypeVar, cast, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Concatenate,
+    Literal,
+    NoReturn,
+    ParamSpec,
+    Protocol,
+    Self,
+    TypeVar,
+    cast,
+    overload,
+)
 from uuid import UUID
 
 import temporalio.common
@@ -34,6 +47,7 @@ from temporal_runtime._internal._runtime import (
     WorkflowRuntime,
     resolve_activity_options,
 )
+from temporal_runtime._internal._search import SearchAttributesInput, search_attribute_pairs
 from temporal_runtime._internal._types import (
     ArgsType,
     FunctionType,
@@ -44,7 +58,6 @@ from temporal_runtime._internal._types import (
     Schedulable,
     SupportsWorkflowClient,
 )
-from temporal_runtime._internal._search import SearchAttributesInput, search_attribute_pairs
 from temporal_runtime._internal._workflow_defn import HANDLER_ATTR, HandlerMarker, WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.config import to_timedelta
@@ -282,7 +295,17 @@ class Workflow(metaclass=_WorkflowMeta):
             ...         return await self.exec("doc_charge", {"amount": n}, timeout=30)
         """
         runtime = self._runtime("exec")
-        return await self._exec(runtime, activity, args, False, timeout, schedule_to_close, heartbeat_timeout, retry_policy, task_queue)
+        return await self._exec(
+            runtime,
+            activity,
+            args,
+            False,
+            timeout,
+            schedule_to_close,
+            heartbeat_timeout,
+            retry_policy,
+            task_queue,
+        )
 
     @overload
     async def exec_local(
@@ -323,10 +346,12 @@ class Workflow(metaclass=_WorkflowMeta):
             ...         return await self.exec_local("doc_charge", {"amount": n}, timeout=5)
         """
         runtime = self._runtime("exec_local")
-        return await self._exec(runtime, activity, args, True, timeout, schedule_to_close, None, retry_policy, None)
+        return await self._exec(
+            runtime, activity, args, True, timeout, schedule_to_close, None, retry_policy, None
+        )
 
     @staticmethod
-    async def _exec(
+    async def _exec(  # noqa: PLR0917 (private; mirrors exec's parameters)
         runtime: WorkflowRuntime,
         activity: _AnyActivity,
         args: Any,
@@ -363,7 +388,9 @@ class Workflow(metaclass=_WorkflowMeta):
         """
         await self._runtime("sleep").sleep(to_timedelta(duration))
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float | timedelta | None = None) -> None:
+    async def wait_until(
+        self, predicate: Callable[[], bool], timeout: float | timedelta | None = None
+    ) -> None:
         """Wait until `predicate()` is true (re-checked after every signal or update).
 
         Raises `TimeoutError` if `timeout` (seconds or a timedelta) passes first.
@@ -375,7 +402,9 @@ class Workflow(metaclass=_WorkflowMeta):
             ...         await self.wait_until(lambda: self.approved, timeout=3600)
             ...         return True
         """
-        await self._runtime("wait_until").wait_until(predicate, None if timeout is None else to_timedelta(timeout))
+        await self._runtime("wait_until").wait_until(
+            predicate, None if timeout is None else to_timedelta(timeout)
+        )
 
     def now(self) -> datetime:
         """The workflow's deterministic current time (UTC), the same on every replay.
@@ -664,7 +693,9 @@ def _decorator(kind: str, name_or_fn: Any, name: str | None) -> Any:
 @overload
 def wf_signal(name_or_fn: FunctionType, /) -> FunctionType: ...
 @overload
-def wf_signal(name_or_fn: str | None = None, /, *, name: str | None = None) -> Callable[[FunctionType], FunctionType]: ...
+def wf_signal(
+    name_or_fn: str | None = None, /, *, name: str | None = None
+) -> Callable[[FunctionType], FunctionType]: ...
 def wf_signal(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
     """Mark a method as a signal handler (``@wf_signal``, ``@wf_signal("name")``).
 
@@ -687,7 +718,9 @@ def wf_signal(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
 @overload
 def wf_query(name_or_fn: FunctionType, /) -> FunctionType: ...
 @overload
-def wf_query(name_or_fn: str | None = None, /, *, name: str | None = None) -> Callable[[FunctionType], FunctionType]: ...
+def wf_query(
+    name_or_fn: str | None = None, /, *, name: str | None = None
+) -> Callable[[FunctionType], FunctionType]: ...
 def wf_query(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
     """Mark a method as a query handler; ``def`` and ``async def`` both work.
 
@@ -780,5 +813,3 @@ def definition_of(cls: type[Workflow]) -> WorkflowDefinition:
     if found is None:
         raise TypeError(f"{cls!r} is not a Workflow subclass")
     return found
-
-

@@ -39,7 +39,9 @@ def _invalid(defn: WorkflowDefinition, message: str) -> ApplicationError:
     )
 
 
-def decode_envelope(defn: WorkflowDefinition, args: tuple[Any, ...]) -> tuple[MethodDefinition, dict[str, Any]]:
+def decode_envelope(
+    defn: WorkflowDefinition, args: tuple[Any, ...]
+) -> tuple[MethodDefinition, dict[str, Any]]:
     """Check the run input and return the entry method with its validated kwargs."""
     if len(args) != 1:
         raise _invalid(defn, f"expected exactly one input, got {len(args)}")

@@ -109,6 +109,8 @@ def translate(
         return UpdateFailedError(f"update {action} failed: {_label(root)}: {_message(root)}", **ids)
     if isinstance(err, temporalio.service.RPCError):
         if err.status == temporalio.service.RPCStatusCode.NOT_FOUND:
-            return WorkflowNotFoundError(f"{action}: workflow {workflow_id!r} not found: {err.message}", **ids)
+            return WorkflowNotFoundError(
+                f"{action}: workflow {workflow_id!r} not found: {err.message}", **ids
+            )
         return WorkflowError(f"{action} on workflow {workflow_id!r} failed: {err.message}", **ids)
     return err

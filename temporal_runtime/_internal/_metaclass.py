@@ -56,7 +56,9 @@ class _WorkflowMeta(type):
         type.__setattr__(cls, DEFINITION_ATTR, definition)
         return cls
 
-    def __init__(cls, cls_name: str, bases: tuple[type, ...], namespace: dict[str, Any], **options: Any) -> None:
+    def __init__(
+        cls, cls_name: str, bases: tuple[type, ...], namespace: dict[str, Any], **options: Any
+    ) -> None:
         super().__init__(cls_name, bases, namespace)
 
 

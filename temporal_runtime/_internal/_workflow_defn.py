@@ -82,8 +82,7 @@ def _validate_param(where: str, param: ParamInfo, value: Any) -> Any:
         return param.adapter.validate_python(value)
     except ValidationError as err:
         raise InputError(
-            f"{where}: kwarg '{param.name}' is invalid: "
-            + describe_validation_error(err, prefix=param.name)
+            f"{where}: kwarg '{param.name}' is invalid: " + describe_validation_error(err, prefix=param.name)
         ) from None
 
 
@@ -111,7 +110,9 @@ class MethodDefinition:
     def validate_kwargs(self, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         """Check names, then convert each kwarg to its annotated type (raises `InputError`)."""
         _check_kwargs_names(self.qualname, self.params, kwargs)
-        return {p.name: _validate_param(self.qualname, p, kwargs[p.name]) for p in self.params if p.name in kwargs}
+        return {
+            p.name: _validate_param(self.qualname, p, kwargs[p.name]) for p in self.params if p.name in kwargs
+        }
 
     def convert_result(self, value: Any) -> Any:
         """Turn the JSON result into the return annotation (the caller gets a model)."""
@@ -167,13 +168,18 @@ class WorkflowDefinition:
 
     @property
     def adapter_name(self) -> str:
-        return "_" + self.cls.__qualname__.replace(".", "_").replace("<", "").replace(">", "") + "__TemporalWorkflow"
+        return (
+            "_"
+            + self.cls.__qualname__.replace(".", "_").replace("<", "").replace(">", "")
+            + "__TemporalWorkflow"
+        )
 
     def entry_list(self) -> str:
         """`process(order), cancel_all()`: the entry methods, for error messages."""
-        return ", ".join(
-            f"{m.name}({', '.join(p.name for p in m.params)})" for m in self.methods.values()
-        ) or "(none)"
+        return (
+            ", ".join(f"{m.name}({', '.join(p.name for p in m.params)})" for m in self.methods.values())
+            or "(none)"
+        )
 
     def method(self, name: str) -> MethodDefinition:
         """The entry method `name`, or an `AttributeError` that lists the ones that exist."""

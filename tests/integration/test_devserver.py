@@ -7,13 +7,14 @@ import pytest
 from temporal_runtime import DevServer, TemporalEngine, WorkflowNotFoundError
 
 
-async def test_port_in_use_is_refused(dev_server: DevServer) -> None:
-    second = DevServer(port=dev_server.port, ui=False)
-    with pytest.raises(RuntimeError, match="already in use"):
-        await second.start()
-    assert not second.running
-    await second.stop()
-    assert dev_server.running
+async def test_port_in_use_is_refused() -> None:
+    async with DevServer(ui=False) as first:
+        second = DevServer(port=first.port, ui=False)
+        with pytest.raises(RuntimeError, match="already in use"):
+            await second.start()
+        assert not second.running
+        await second.stop()
+        assert first.running
 
 
 async def test_a_server_that_exits_reports_its_stderr() -> None:
