@@ -70,6 +70,7 @@ class ChildHandle(Generic[R]):
     """
 
     __slots__ = ("_method", "_run", "workflow_type")
+    workflow_type: str
 
     def __init__(self, run: ChildRun, workflow_type: str, method: MethodDefinition) -> None:
         self._run = run

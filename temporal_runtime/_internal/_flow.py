@@ -88,13 +88,13 @@ class _SagaBase:
         ...         await self.exec(charge, trip.payment)
     """
 
-    reraise = True
+    reraise: bool = True
 
     def __init__(self, workflow: Any) -> None:
         self._workflow = workflow
         self._steps: list[Compensation] = []
         self.error: BaseException | None = None
-        self.compensated = False
+        self.compensated: bool = False
         self.compensation_errors: list[BaseException] = []
 
     def compensate_with(
@@ -151,7 +151,14 @@ class _SagaBase:
 
 
 class Saga(_SagaBase):
-    __doc__ = _SagaBase.__doc__
+    """Compensations run newest first when the block fails or is cancelled; the error is re-raised.
+
+    Example:
+        >>> async def book(self, trip):  # doctest: +SKIP
+        ...     async with self.saga() as saga:
+        ...         hotel = await self.exec(reserve_hotel, trip.hotel)
+        ...         saga.compensate_with(cancel_hotel, hotel)
+    """
 
     async def __aenter__(self) -> Saga:
         return self

@@ -56,7 +56,9 @@ class NoArgSchedulable(Protocol[ResultType_co]):
 class SupportsWorkflowClient(Protocol):
     """An engine that can build the proxy of a workflow class (`TemporalEngine`, test engines)."""
 
-    def workflow_client(self, workflow: type[WorkflowType], /) -> WorkflowType: ...
+    def workflow_client(self, workflow: type[WorkflowType], /) -> WorkflowType:
+        """The typed proxy of `workflow` on this engine."""
+        ...
 
 
 class ActivityDecorator(Protocol[ArgsType, ResultType]):

@@ -30,7 +30,7 @@ class HealthServer:
     def __init__(self, engine: TemporalEngine, *, host: str = "0.0.0.0", port: int = 0) -> None:
         self.engine = engine
         self.host = host
-        self.port = port
+        self.port: int = port
         self.draining = False
         self._server: asyncio.Server | None = None
 

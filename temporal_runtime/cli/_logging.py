@@ -29,6 +29,7 @@ class TemporalContextFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Add the workflow or activity context to `record`; never drops a record."""
         if getattr(record, "temporal_activity", None) is None and temporalio.activity.in_activity():
             info = temporalio.activity.info()
             record.temporal_activity = {
@@ -55,6 +56,7 @@ class TextFormatter(logging.Formatter):
     """
 
     def format(self, record: logging.LogRecord) -> str:
+        """Render `record` with its Temporal context."""
         text = super().format(record)
         if getattr(record, "temporal_context_added", False):
             ctx: dict[str, Any] = getattr(record, "temporal_activity", {})
@@ -72,6 +74,7 @@ class JsonFormatter(logging.Formatter):
     """
 
     def format(self, record: logging.LogRecord) -> str:
+        """Render `record` with its Temporal context."""
         data: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
