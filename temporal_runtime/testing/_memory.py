@@ -410,6 +410,12 @@ class Scheduler:
         self._busy += 1
         try:
             value = await asyncio.wait_for(work, limit.total_seconds() if limit else None)
+        except asyncio.CancelledError:
+            # The workflow was cancelled: tell the activity, as a worker does. An async one
+            # is already cancelled at its await; for one in a thread this sets
+            # `activity.is_cancelled()` and raises CancelledError in the thread.
+            env.cancel()
+            raise
         except TimeoutError:
             raise temporalio.exceptions.TimeoutError(
                 f"activity StartToClose timeout ({limit})",

@@ -4,6 +4,8 @@ sagas, gather, shield and activity cancellation, with no server."""
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from datetime import timedelta
 from typing import Any, cast
 
@@ -20,6 +22,8 @@ from temporal_runtime import (
     Workflow,
     WorkflowCancelled,
     activity_def,
+    heartbeat,
+    is_cancelled,
     wf_signal,
 )
 from temporal_runtime.errors import (
@@ -172,6 +176,29 @@ async def mem_slow(name: str) -> str:
     return name
 
 
+thread_started = threading.Event()
+thread_done = threading.Event()
+thread_seen: list[str] = []
+
+
+@activity_def("mem_sync_worker", timeout=3600)
+def mem_sync_worker(rows: int) -> int:
+    # A sync activity runs in a thread; it learns of cancellation through heartbeats.
+    thread_started.set()
+    try:
+        for row in range(rows):
+            heartbeat(row)
+            if is_cancelled():
+                thread_seen.append("is_cancelled")
+            time.sleep(0.005)
+    except BaseException as err:
+        thread_seen.append(type(err).__name__)
+        raise
+    finally:
+        thread_done.set()
+    return rows
+
+
 class MemSaga(Workflow):
     async def run(self, steps: list[str]) -> str:
         async with self.saga() as saga:
@@ -200,6 +227,9 @@ class MemFlow(Workflow):
 
     async def one_activity(self) -> str:
         return await self.exec(mem_slow, "work")
+
+    async def sync_activity(self, rows: int) -> int:
+        return await self.exec(mem_sync_worker, rows)
 
 
 async def _settle() -> None:
@@ -442,3 +472,18 @@ async def test_cancellation_reaches_a_running_fake_activity() -> None:
         calls: list[Any] = engine.calls(mem_slow)
     assert seen == ["work cancelled"]
     assert calls[0].error == "CancelledError: the workflow was cancelled"
+
+
+async def test_cancellation_reaches_a_sync_activity_in_its_thread() -> None:
+    thread_started.clear()
+    thread_done.clear()
+    thread_seen.clear()
+    async with InMemoryEngine() as engine:
+        handle = await MemFlow.client(engine).async_.sync_activity(100_000)
+        assert await asyncio.to_thread(thread_started.wait, 30)
+        await handle.cancel()
+        with pytest.raises(WorkflowCancelledError):
+            await handle.result()
+    # The thread stops at its next step instead of working through 100,000 rows.
+    assert await asyncio.to_thread(thread_done.wait, 30)
+    assert thread_seen[-1] == "CancelledError"
