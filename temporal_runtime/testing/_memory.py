@@ -683,11 +683,12 @@ class Scheduler:
             if future.done() or not execution.running:
                 continue
             waits = sorted(set(execution.waits.values())) or ["something outside the workflow helpers"]
+            nested = "".join(f"; {c}" for c in _child_waits(execution))
             message = (
-                f"{execution.label} can never make progress: it waits for {', '.join(waits)}, and nothing "
-                "in the engine can deliver it (no activity is running, no timer is pending, and the "
-                "caller is awaiting the result). Send the signal/update it needs before awaiting the "
-                "result, or give wait_until a timeout"
+                f"{execution.label} can never make progress: it waits for {', '.join(waits)}{nested}, "
+                "and nothing in the engine can deliver it (no activity is running, no timer is "
+                "pending, and the caller is awaiting the result). Send the signal/update it needs "
+                "before awaiting the result, or give wait_until a timeout"
             )
             self.terminate(
                 execution,
@@ -853,6 +854,17 @@ class Scheduler:
 
         timer.add_done_callback(expire)
         execution.done.add_done_callback(lambda _: timer.cancel())
+
+
+def _child_waits(parent: Execution) -> list[str]:
+    """What the running children of `parent` (and theirs) wait for, for blocked errors."""
+    found: list[str] = []
+    for child, _ in parent.children:
+        run = child.latest
+        if run.running and run.waits:
+            found.append(f"its child {run.label} waits for {', '.join(sorted(set(run.waits.values())))}")
+            found += _child_waits(run)
+    return found
 
 
 def _workflow_named(name: str) -> WorkflowDefinition:

@@ -326,7 +326,9 @@ async def test_parent_blocked_on_a_blocked_child_names_the_child() -> None:
     async with InMemoryEngine() as engine:
         with pytest.raises(WorkflowFailedError) as caught:
             await MemParent.client(engine).await_forever_child("stuck")
-    assert "child MemShipping.forever (id 'stuck')" in str(caught.value.root_cause_message)
+    message = str(caught.value.root_cause_message)
+    assert "waits for child MemShipping.forever (id 'stuck')" in message
+    assert "; its child MemShipping.forever (id 'stuck') waits for wait_until(" in message
 
 
 # -- continue-as-new -----------------------------------------------------------------------
