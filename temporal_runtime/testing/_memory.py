@@ -132,7 +132,6 @@ class Execution:
     children: list[tuple[Execution, Any]] = field(default_factory=list[tuple["Execution", Any]])
     # The run this one continued as (continue-as-new); callers of this run follow it.
     next_run: Execution | None = None
-    patches: set[str] = field(default_factory=set[str])
 
     @property
     def latest(self) -> Execution:

@@ -21,6 +21,7 @@ from temporal_runtime import (
     RetryPolicy,
     Workflow,
     WorkflowCancelled,
+    WorkflowIDReusePolicy,
     activity_def,
     heartbeat,
     is_cancelled,
@@ -112,6 +113,14 @@ class MemParent(Workflow):
         child = self.child(MemShipping, workflow_id=child_id, parent_close_policy=chosen)
         handle = await child.async_.forever()
         return handle.id
+
+    async def reuse_id(self, child_id: str, policy: str) -> str:
+        reuse = WorkflowIDReusePolicy[policy]
+        try:
+            await self.child(MemShipping, workflow_id=child_id, id_reuse_policy=reuse).async_.forever()
+        except Exception as err:
+            return type(err).__name__
+        return "started"
 
     async def same_id_twice(self, child_id: str) -> str:
         await self.child(MemShipping, workflow_id=child_id).async_.forever()
@@ -305,13 +314,16 @@ async def test_parent_close_policy(policy: str, expected: ExecutionStatus) -> No
         assert (await engine.get_status("kid")).status is expected
 
 
-async def test_abandoned_child_outlives_its_parent_and_finishes() -> None:
+async def test_a_child_may_reuse_a_closed_id_unless_its_policy_rejects_it() -> None:
     async with InMemoryEngine() as engine:
         handle = await MemShipping.client(engine).with_options(workflow_id="solo").async_.forever()
         await handle.terminate("not needed")
-        # Closed ids may be reused by a child (ALLOW_DUPLICATE is the default).
+        rejected = await MemParent.client(engine).reuse_id("solo", "REJECT_DUPLICATE")
+        assert rejected == "WorkflowAlreadyStartedError"
+        # ALLOW_DUPLICATE (the default) reuses it; ABANDON keeps the child after the parent.
         assert await MemParent.client(engine).leave_child("solo", "ABANDON") == "solo"
         assert (await engine.get_status("solo")).is_running
+        await engine.signal("solo", "expedite")
 
 
 async def test_child_id_conflict_raises_in_the_parent() -> None:
