@@ -135,6 +135,10 @@ class InMemoryEngine:
     once and `now()` jumps ahead. A workflow that waits for something no one can deliver
     fails with `WorkflowFailedError` (root cause ``WorkflowBlocked``) that names the wait.
 
+    Child workflows run as further workflows of this engine (with their parent close
+    policy), continue-as-new starts the next run under the same id (`run_ids`), `patched`
+    is always True, and search attributes are read with `search_attributes`.
+
     Example:
         >>> import asyncio
         >>> from temporal_runtime import Workflow
