@@ -151,6 +151,15 @@ class MemCounter(Workflow):
             return "swallowed"
 
 
+class MemCounterParent(Workflow):
+    async def children(self) -> list[list[int]]:
+        # Two children in parallel; one continues as new twice before it returns.
+        first, second = await self.gather(
+            self.child(MemCounter).count(0, 2), self.child(MemCounter).count(5, 5)
+        )
+        return [first, second]
+
+
 class MemVersioned(Workflow):
     async def ship(self) -> str:
         self.deprecate_patch("old-patch")
@@ -368,6 +377,11 @@ async def test_continue_as_new_is_not_swallowed_by_except_exception() -> None:
     async with InMemoryEngine() as engine:
         handle = await MemCounter.client(engine).async_.swallow()
         assert await handle.result() == [1, 1]
+
+
+async def test_gather_of_children_follows_their_continue_as_new() -> None:
+    async with InMemoryEngine() as engine:
+        assert await MemCounterParent.client(engine).children() == [[2, 1], [5, 1]]
 
 
 # -- patches and search attributes ---------------------------------------------------------
