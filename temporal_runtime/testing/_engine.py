@@ -15,6 +15,7 @@ import temporalio.exceptions
 import temporalio.service
 
 from temporal_runtime._internal import _registry
+from temporal_runtime._internal._search import search_attribute_pairs
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.client import (
@@ -56,14 +57,24 @@ class _InMemoryWorkflowHandle:
         self.first_execution_run_id = run_id
 
     def _execution(self) -> Execution:
+        if self.run_id is not None:
+            run = self._scheduler.runs.get(self.run_id)
+            if run is None or run.workflow_id != self.id:
+                raise _not_found(self.id)
+            # A started run's handle follows its continue-as-new runs, as temporalio's does.
+            return run.latest
         found = self._scheduler.executions.get(self.id)
-        if found is None or (self.run_id is not None and found.run_id != self.run_id):
+        if found is None:
             raise _not_found(self.id)
         return found
 
     async def result(self) -> Any:
         execution = self._execution()
-        await self._scheduler.wait_for(execution, execution.done)
+        while True:
+            await self._scheduler.wait_for(execution, execution.done)
+            if execution.next_run is None:
+                break
+            execution = execution.next_run
         if execution.failure is not None:
             raise temporalio.client.WorkflowFailureError(cause=execution.failure)
         return execution.result
@@ -92,12 +103,7 @@ class _InMemoryWorkflowHandle:
         )
 
     async def cancel(self) -> None:
-        execution = self._execution()
-        if not execution.running:
-            return
-        execution.cancel_requested = True
-        if execution.task is not None:
-            execution.task.cancel()
+        self._scheduler.request_cancel(self._execution())
         await asyncio.sleep(0)
 
     async def terminate(self, reason: str | None = None) -> None:
@@ -128,6 +134,10 @@ class InMemoryEngine:
     workflow's result or an update, `sleep`, timers and ``.after(n)`` delays complete at
     once and `now()` jumps ahead. A workflow that waits for something no one can deliver
     fails with `WorkflowFailedError` (root cause ``WorkflowBlocked``) that names the wait.
+
+    Child workflows run as further workflows of this engine (with their parent close
+    policy), continue-as-new starts the next run under the same id (`run_ids`), `patched`
+    is always True, and search attributes are read with `search_attributes`.
 
     Example:
         >>> import asyncio
@@ -275,6 +285,9 @@ class InMemoryEngine:
             memo={METHOD_MEMO_KEY: method.name, **(options.memo or {})},
             start_delay=options.start_delay,
             execution_timeout=options.execution_timeout,
+            search_attributes=None
+            if options.search_attributes is None
+            else {key.name: value for key, value in search_attribute_pairs(options.search_attributes)},
         )
         await asyncio.sleep(0)
         return self._handle(execution, workflow, method)
@@ -373,10 +386,13 @@ class InMemoryEngine:
 
     # -- reaching workflows by id ------------------------------------------------------------
 
-    def _execution(self, workflow_id: str) -> Execution:
+    def _execution(self, workflow_id: str, run_id: str | None = None) -> Execution:
         from temporal_runtime._internal._failures import translate
 
         found = self._scheduler.executions.get(workflow_id)
+        if run_id is not None:
+            found = self._scheduler.runs.get(run_id)
+            found = found if found is not None and found.workflow_id == workflow_id else None
         if found is None:
             raise translate(_not_found(workflow_id), workflow_id=workflow_id, action="lookup")
         return found
@@ -410,7 +426,7 @@ class InMemoryEngine:
         """
         from temporal_runtime.client import METHOD_MEMO_KEY
 
-        ex = self._execution(workflow_id)
+        ex = self._execution(workflow_id, run_id)
         return WorkflowStatus(
             workflow_id=ex.workflow_id,
             run_id=ex.run_id,
@@ -424,6 +440,28 @@ class InMemoryEngine:
             history_length=ex.events,
             memo={k: v for k, v in ex.memo.items() if k != METHOD_MEMO_KEY},
         )
+
+    def search_attributes(self, workflow_id: str, run_id: str | None = None) -> dict[str, Any]:
+        """The search attributes of a workflow (its latest run unless `run_id` is given).
+
+        Set at start (``with_options(search_attributes=...)``), by a parent for its child,
+        and by ``self.upsert_search_attributes`` (None removes one); carried to the next
+        run by continue-as-new. `WorkflowStatus` has no field for them, hence this accessor.
+
+        Example:
+            >>> async def demo(engine):  # doctest: +SKIP
+            ...     assert engine.search_attributes("order-42") == {"Customer": "acme"}
+        """
+        return dict(self._execution(workflow_id, run_id).search_attributes)
+
+    def run_ids(self, workflow_id: str) -> list[str]:
+        """Every run id of `workflow_id`, oldest first (continue-as-new adds one per run).
+
+        Example:
+            >>> async def demo(engine):  # doctest: +SKIP
+            ...     first, *rest = engine.run_ids("batch-1")
+        """
+        return [r.run_id for r in self._scheduler.runs.values() if r.workflow_id == workflow_id]
 
     async def get_result(self, workflow_id: str, timeout_seconds: float | None = None) -> Any:
         """Wait for a workflow's result, converted to its entry method's return annotation.

@@ -27,9 +27,11 @@ import temporalio.client
 import temporalio.common
 import temporalio.exceptions
 import temporalio.service
+import temporalio.workflow
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import ActivityEnvironment
 
+from temporal_runtime._internal import _registry
 from temporal_runtime._internal._activity_defn import (
     ActivityDefinition,
     ActivityOptions,
@@ -37,11 +39,11 @@ from temporal_runtime._internal._activity_defn import (
     _decode_args,  # pyright: ignore[reportPrivateUsage]
 )
 from temporal_runtime._internal._adapter import decode_envelope, run_to_completion
-from temporal_runtime._internal._runtime import RUNTIME_ATTR, WorkflowRuntime
+from temporal_runtime._internal._runtime import RUNTIME_ATTR, ChildOptions, ContinueAsNew, WorkflowRuntime
 from temporal_runtime._internal._workflow_defn import InputError, MethodDefinition, WorkflowDefinition
 from temporal_runtime.client import ExecutionStatus
 from temporal_runtime.testing._clock import VirtualClock
-from temporal_runtime.testing._memory_runtime import InMemoryWorkflowRuntime
+from temporal_runtime.testing._memory_runtime import ContinuedAsNew, InMemoryWorkflowRuntime
 
 logger = logging.getLogger("temporal_runtime.testing")
 
@@ -125,6 +127,19 @@ class Execution:
     handler_tasks: set[asyncio.Task[Any]] = field(default_factory=set[asyncio.Task[Any]])
     buffered_signals: list[tuple[str, list[Any]]] = field(default_factory=list[tuple[str, list[Any]]])
     events: int = 1
+    search_attributes: dict[str, Any] = field(default_factory=dict[str, Any])
+    # Children started by this run, with their parent close policy (None means TERMINATE).
+    children: list[tuple[Execution, Any]] = field(default_factory=list[tuple["Execution", Any]])
+    # The run this one continued as (continue-as-new); callers of this run follow it.
+    next_run: Execution | None = None
+
+    @property
+    def latest(self) -> Execution:
+        """The last run of this chain of continue-as-new runs (this one if it did not continue)."""
+        run = self
+        while run.next_run is not None:
+            run = run.next_run
+        return run
 
     @property
     def label(self) -> str:
@@ -224,6 +239,8 @@ class Scheduler:
         self.max_activity_attempts = max_activity_attempts
         self.deadlock_grace = deadlock_grace
         self.executions: dict[str, Execution] = {}
+        # Every run by run id: closed runs of a continue-as-new chain stay reachable here.
+        self.runs: dict[str, Execution] = {}
         self._conditional: set[Execution] = set()
         self.calls: list[ActivityCall] = []
         self._busy = 0
@@ -392,6 +409,12 @@ class Scheduler:
         self._busy += 1
         try:
             value = await asyncio.wait_for(work, limit.total_seconds() if limit else None)
+        except asyncio.CancelledError:
+            # The workflow was cancelled: tell the activity, as a worker does. An async one
+            # is already cancelled at its await; for one in a thread this sets
+            # `activity.is_cancelled()` and raises CancelledError in the thread.
+            env.cancel()
+            raise
         except TimeoutError:
             raise temporalio.exceptions.TimeoutError(
                 f"activity StartToClose timeout ({limit})",
@@ -432,6 +455,12 @@ class Scheduler:
             execution.buffered_signals.clear()
             value = await getattr(instance, method.name)(**kwargs)
             result = json_round_trip(value, f"the result of {execution.label}")
+        except ContinuedAsNew as request:
+            try:
+                self.continue_as_new(execution, request.request)
+            except Exception as err:
+                self.fail(execution, err)
+            return
         except asyncio.CancelledError:
             if execution.running:
                 execution.close(
@@ -653,11 +682,12 @@ class Scheduler:
             if future.done() or not execution.running:
                 continue
             waits = sorted(set(execution.waits.values())) or ["something outside the workflow helpers"]
+            nested = "".join(f"; {c}" for c in _child_waits(execution))
             message = (
-                f"{execution.label} can never make progress: it waits for {', '.join(waits)}, and nothing "
-                "in the engine can deliver it (no activity is running, no timer is pending, and the "
-                "caller is awaiting the result). Send the signal/update it needs before awaiting the "
-                "result, or give wait_until a timeout"
+                f"{execution.label} can never make progress: it waits for {', '.join(waits)}{nested}, "
+                "and nothing in the engine can deliver it (no activity is running, no timer is "
+                "pending, and the caller is awaiting the result). Send the signal/update it needs "
+                "before awaiting the result, or give wait_until a timeout"
             )
             self.terminate(
                 execution,
@@ -678,6 +708,7 @@ class Scheduler:
         memo: dict[str, Any],
         start_delay: timedelta | None = None,
         execution_timeout: timedelta | None = None,
+        search_attributes: Mapping[str, Any] | None = None,
     ) -> Execution:
         """Create an execution for an already JSON-encoded `envelope` and start running it."""
         execution = Execution(
@@ -689,12 +720,110 @@ class Scheduler:
             start_time=self.clock.now,
             envelope=envelope,
             memo=memo,
+            search_attributes=dict(search_attributes or {}),
         )
         self.executions[workflow_id] = execution
+        self.runs[execution.run_id] = execution
+        execution.done.add_done_callback(lambda _: self._close_children(execution))
         self.launch(execution, start_delay)
         if execution_timeout is not None:
             self._watch_timeout(execution, execution_timeout)
         return execution
+
+    def request_cancel(self, execution: Execution) -> None:
+        """Ask a running workflow to cancel: it sees `CancelledError` at its current await."""
+        if not execution.running:
+            return
+        execution.cancel_requested = True
+        execution.events += 1
+        self._progress += 1
+        if execution.task is not None:
+            execution.task.cancel()
+
+    def continue_as_new(self, execution: Execution, request: ContinueAsNew) -> Execution:
+        """Close `execution` as CONTINUED_AS_NEW and start the next run under its workflow id.
+
+        The new run keeps the id, task queue, memo (updated by `request.memo`) and search
+        attributes, and gets a fresh instance, run id and history, as on a server.
+        """
+        definition = _workflow_named(request.workflow)
+        envelope = json_round_trip(dict(request.envelope), f"the continue-as-new input of {execution.label}")
+        method = definition.method(envelope["method"])
+        execution.close(ExecutionStatus.CONTINUED_AS_NEW, self.clock.now)
+        new = self.start(
+            definition,
+            method=method,
+            workflow_id=execution.workflow_id,
+            task_queue=execution.task_queue,
+            envelope=envelope,
+            memo={**execution.memo, **request.memo},
+            search_attributes=execution.search_attributes,
+        )
+        # Cancellation requested on the old run is not carried: the old run consumed it.
+        execution.next_run = new
+        return new
+
+    def start_child(
+        self, parent: Execution, workflow: str, envelope: dict[str, Any], options: ChildOptions
+    ) -> Execution:
+        """Start child workflow type `workflow` of `parent`, as a worker's start_child_workflow.
+
+        Raises temporalio's `WorkflowAlreadyStartedError` when the id is taken (a running
+        workflow, or a closed one that the id reuse policy does not allow to reuse).
+        """
+        definition = _workflow_named(workflow)
+        encoded = json_round_trip(dict(envelope), f"the input of child workflow {definition.name}")
+        method = definition.method(encoded["method"])
+        workflow_id = options.workflow_id or f"{definition.name}-{method.name}-{uuid.uuid4()}"
+        existing = self.executions.get(workflow_id)
+        if existing is not None:
+            reuse = options.id_reuse_policy or temporalio.common.WorkflowIDReusePolicy.ALLOW_DUPLICATE
+            taken = (
+                existing.running
+                or reuse is temporalio.common.WorkflowIDReusePolicy.REJECT_DUPLICATE
+                or (
+                    reuse is temporalio.common.WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY
+                    and existing.status is ExecutionStatus.COMPLETED
+                )
+            )
+            if taken:
+                raise temporalio.exceptions.WorkflowAlreadyStartedError(
+                    workflow_id, definition.name, run_id=existing.run_id
+                )
+        attributes: dict[str, Any] = {}
+        if options.search_attributes is not None:
+            pairs: list[temporalio.common.SearchAttributePair[Any]] = list(options.search_attributes)
+            attributes = {pair.key.name: pair.value for pair in pairs}
+        child = self.start(
+            definition,
+            method=method,
+            workflow_id=workflow_id,
+            task_queue=options.task_queue or parent.task_queue,
+            envelope=encoded,
+            memo=dict(options.memo or {}),
+            execution_timeout=options.execution_timeout,
+            search_attributes=attributes,
+        )
+        parent.children.append((child, options.parent_close_policy))
+        parent.events += 2
+        return child
+
+    def _close_children(self, parent: Execution) -> None:
+        # Temporal applies each child's parent close policy when the parent run closes.
+        for child, policy in parent.children:
+            run = child.latest
+            if not run.running or policy is temporalio.workflow.ParentClosePolicy.ABANDON:
+                continue
+            if policy is temporalio.workflow.ParentClosePolicy.REQUEST_CANCEL:
+                self.request_cancel(run)
+                continue
+            self.terminate(
+                run,
+                temporalio.exceptions.TerminatedError(
+                    f"parent {parent.label} closed ({parent.status.value}); parent_close_policy TERMINATE"
+                ),
+                ExecutionStatus.TERMINATED,
+            )
 
     async def outcome(self, execution: Execution) -> Any:
         """Wait until `execution` closes and return its JSON result.
@@ -724,6 +853,29 @@ class Scheduler:
 
         timer.add_done_callback(expire)
         execution.done.add_done_callback(lambda _: timer.cancel())
+
+
+def _child_waits(parent: Execution) -> list[str]:
+    """What the running children of `parent` (and theirs) wait for, for blocked errors."""
+    found: list[str] = []
+    for child, _ in parent.children:
+        run = child.latest
+        if run.running and run.waits:
+            found.append(f"its child {run.label} waits for {', '.join(sorted(set(run.waits.values())))}")
+            found += _child_waits(run)
+    return found
+
+
+def _workflow_named(name: str) -> WorkflowDefinition:
+    found = _registry.workflows.get(name)
+    if found is None:
+        raise temporalio.exceptions.ApplicationError(
+            f"no workflow named {name!r} is defined in this process; import its module before "
+            f"starting it (known: {_registry.workflows.names()})",
+            type="WorkflowNotFound",
+            non_retryable=True,
+        )
+    return found
 
 
 def utc_now() -> datetime:

@@ -2,15 +2,13 @@
 
 Each method is one small, self-contained helper over two collaborators: the `Execution`
 being run (its state, its waits) and the engine's `Scheduler` (virtual clock, activities,
-conditions). A new helper on the `WorkflowRuntime` protocol (child workflows,
-continue-as-new, patches...) is one more method here plus, when it needs engine support,
-one more method on `Scheduler`. A helper not written yet fails with a clear message
-rather than an `AttributeError` deep inside the workflow.
-
-For example, a child-workflow helper would build the child's envelope with
-`json_round_trip`, call ``scheduler.start(...)`` for the child execution, and await
-``scheduler.outcome(child)`` inside ``with self._execution.waiting("child ...")``, so
-that a parent stuck on a stuck child is reported with both waits.
+conditions, child runs). Child workflows run as further executions of the same engine,
+with the same envelope validation and JSON round trip as a started workflow; a child's
+failure reaches the parent as temporalio's `ChildWorkflowError` (as on a worker) and its
+cancellation as `asyncio.CancelledError`. `continue_as_new` unwinds the run with
+`ContinuedAsNew`, which the scheduler turns into the next run. There is no history to
+replay in memory, so `patched` is always True (new code path); `replay_history` is what
+checks old histories against a patch.
 """
 
 from __future__ import annotations
@@ -18,14 +16,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from random import Random
 from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
 
+import temporalio.common
+import temporalio.exceptions
+
 from temporal_runtime._internal._activity_defn import ActivityDefinition, ActivityOptions
-from temporal_runtime._internal._runtime import WorkflowInfo
+from temporal_runtime._internal._runtime import ChildOptions, ContinueAsNew, WorkflowInfo
+from temporal_runtime.client import ExecutionStatus
 
 if TYPE_CHECKING:
     from temporal_runtime.testing._memory import Execution, Scheduler
@@ -115,11 +117,123 @@ class InMemoryWorkflowRuntime:
             start_time=ex.start_time,
         )
 
-    def __getattr__(self, name: str) -> NoReturn:
-        # A helper added to WorkflowRuntime but not (yet) to this in-memory runtime.
-        if name.startswith("_"):
-            raise AttributeError(name)
-        raise NotImplementedError(
-            f"the workflow helper '{name}' is not supported by InMemoryEngine yet; test this "
-            "workflow with temporal_runtime.testing.local_engine (a real server) instead"
+    async def start_child(
+        self, workflow: str, envelope: Mapping[str, Any], options: ChildOptions
+    ) -> InMemoryChildRun:
+        child = self._scheduler.start_child(self._execution, workflow, dict(envelope), options)
+        # Let the child's task begin, as the parent resumes only after the start event.
+        await asyncio.sleep(0)
+        return InMemoryChildRun(self._scheduler, self._execution, child)
+
+    def continue_as_new(self, request: ContinueAsNew) -> NoReturn:
+        raise ContinuedAsNew(request)
+
+    def patched(self, patch_id: str) -> bool:
+        # Every in-memory run is new code; old histories are checked by replay_history.
+        del patch_id
+        return True
+
+    def deprecate_patch(self, patch_id: str) -> None:
+        del patch_id
+
+    def upsert_search_attributes(
+        self, attributes: Sequence[tuple[temporalio.common.SearchAttributeKey[Any], Any]]
+    ) -> None:
+        current = self._execution.search_attributes
+        for key, value in attributes:
+            if value is None:
+                current.pop(key.name, None)
+            else:
+                current[key.name] = value
+        self._execution.events += 1
+
+
+class ContinuedAsNew(BaseException):
+    """Unwinds a run that called `continue_as_new`.
+
+    A BaseException, like temporalio's, so ``except Exception`` in workflow code does not
+    swallow it.
+    """
+
+    def __init__(self, request: ContinueAsNew) -> None:
+        super().__init__(f"continue as new: {request.workflow}.{request.envelope.get('method')}")
+        self.request = request
+
+
+_CHILD_FAILED = {
+    ExecutionStatus.FAILED: (
+        "Child Workflow execution failed",
+        temporalio.exceptions.RetryState.NON_RETRYABLE_FAILURE,
+    ),
+    ExecutionStatus.TERMINATED: ("Child Workflow execution terminated", None),
+    ExecutionStatus.TIMED_OUT: (
+        "Child Workflow execution timed out",
+        temporalio.exceptions.RetryState.TIMEOUT,
+    ),
+}
+
+
+class InMemoryChildRun:
+    """A `ChildRun` on a child execution of the same `InMemoryEngine`."""
+
+    __slots__ = ("_child", "_parent", "_scheduler")
+
+    def __init__(self, scheduler: Scheduler, parent: Execution, child: Execution) -> None:
+        self._scheduler = scheduler
+        self._parent = parent
+        self._child = child
+
+    @property
+    def id(self) -> str:
+        return self._child.workflow_id
+
+    async def _closed(self) -> Execution:
+        # Follow the child's continue-as-new runs to the last one.
+        run = self._child
+        while True:
+            await asyncio.shield(run.done)
+            if run.next_run is None:
+                return run
+            run = run.next_run
+
+    async def result(self) -> Any:
+        with self._parent.waiting(f"child {self._child.label}"):
+            try:
+                run = await self._closed()
+            except asyncio.CancelledError:
+                # As temporalio's default (WAIT_CANCELLATION_COMPLETED): cancelling the
+                # awaiting parent cancels the child, and waits for it to close.
+                self.cancel()
+                await self._closed()
+                raise
+        if run.status is ExecutionStatus.COMPLETED:
+            return run.result
+        error = temporalio.exceptions.ChildWorkflowError(
+            _CHILD_FAILED.get(run.status, ("Child Workflow execution cancelled", None))[0],
+            namespace="default",
+            workflow_id=run.workflow_id,
+            run_id=run.run_id,
+            workflow_type=run.definition.name,
+            initiated_event_id=0,
+            started_event_id=0,
+            retry_state=_CHILD_FAILED.get(run.status, ("", None))[1],
         )
+        if run.status is ExecutionStatus.CANCELED:
+            raise asyncio.CancelledError(f"cancelled: child {run.label} was cancelled") from error
+        raise error from run.failure
+
+    async def signal(self, name: str, args: Sequence[Any]) -> None:
+        from temporal_runtime.testing._memory import json_round_trip
+
+        run = self._child.latest
+        if not run.running:
+            raise temporalio.exceptions.ApplicationError(
+                f"cannot signal child {run.label}: it has already closed ({run.status.value})",
+                type="ExternalWorkflowExecutionNotFound",
+            )
+        payload = json_round_trip(list(args), f"the arguments of signal '{name}'")
+        self._scheduler.deliver_signal(run, name, payload)
+        await asyncio.sleep(0)
+
+    def cancel(self) -> None:
+        self._scheduler.request_cancel(self._child.latest)
