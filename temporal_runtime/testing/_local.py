@@ -96,7 +96,7 @@ async def start_dev_server(startup_timeout: float = 30.0) -> DevServer:
     return server
 
 
-async def wait_until_serving(address: str, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+async def wait_until_serving(address: str, timeout: float = 30.0) -> None:
     """Return once the Temporal frontend at `address` accepts clients and reports healthy.
 
     Example:

@@ -68,7 +68,7 @@ class InMemoryWorkflowRuntime:
         with self._execution.waiting(f"sleep({duration.total_seconds():g}s)"):
             await self._scheduler.clock.timer(duration, f"{self._execution.label} sleep")
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None:  # noqa: ASYNC109
+    async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None:
         if predicate():
             return
         what = f"wait_until({describe_predicate(predicate)})"
