@@ -1,8 +1,14 @@
 # One venv per checkout; every target installs what it needs first.
-PYTHON ?= python3
+# Resolved before PATH gains the venv, so the venv is always made from the system Python.
+ifndef PYTHON
+PYTHON := $(shell command -v python3)
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pyright finds the project's packages through the active virtualenv, as after `activate`.
+export VIRTUAL_ENV := $(CURDIR)/$(VENV)
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: install test test-unit test-integration lint format demo dev bench bench-quick examples clean
 
@@ -26,13 +32,13 @@ test-integration: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check temporal_runtime tests examples
 	$(BIN)/ruff format --check temporal_runtime tests examples
-	$(BIN)/pyright
+	$(BIN)/pyright --pythonpath $(BIN)/python
 	$(BIN)/python -m mypy
 	# The typing contract (tests/typing): exact signatures in both checkers, and 100% type completeness.
 	$(BIN)/pyright -p tests/typing/pyrightconfig.json --pythonpath $(BIN)/python
 	$(BIN)/python -m mypy --strict --config-file tests/typing/mypy.ini \
 		tests/typing/check_common.py tests/typing/check_errors.py tests/typing/check_mypy.py examples
-	PYTHONPATH=$(CURDIR) $(BIN)/pyright --verifytypes temporal_runtime --ignoreexternal
+	PYTHONPATH=$(CURDIR) $(BIN)/pyright --pythonpath $(BIN)/python --verifytypes temporal_runtime --ignoreexternal
 
 format: $(STAMP)
 	$(BIN)/ruff format temporal_runtime tests examples
