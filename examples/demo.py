@@ -6,6 +6,8 @@ Run: python -m examples.demo
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 
 from examples.orders import Item, Order, OrderProcessingWorkflow
 from temporal_runtime import DevServer, TemporalEngine
@@ -29,3 +31,7 @@ async def main() -> None:
 
 if __name__ == "__main__":
     asyncio.run(main())
+    # temporalio's native threads may still be winding down while Python finalizes, which
+    # can abort the process after the demo has finished (temporalio/sdk-python#300).
+    sys.stdout.flush()
+    os._exit(0)

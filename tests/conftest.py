@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
@@ -17,6 +19,23 @@ if TYPE_CHECKING:
 # seen; load the plugin here. The entry point carries the module's name, so an installed
 # copy is not registered a second time.
 pytest_plugins = ["temporal_runtime.testing.pytest_plugin"]
+
+_exit_status: list[int] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _exit_status.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # temporalio's native threads can still be winding down while Python finalizes, which
+    # may abort the process after every test has passed (temporalio/sdk-python#300). The
+    # report is printed by now, so leave with pytest's own status instead of finalizing.
+    if _exit_status and not hasattr(sys, "_called_from_xdist"):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status[-1])
 
 
 @pytest.fixture(scope="session")
