@@ -13,7 +13,7 @@ import temporalio.common
 from pydantic import TypeAdapter, ValidationError
 from temporalio.exceptions import ApplicationError
 
-from temporal_runtime._internal._signatures import read_signature
+from temporal_runtime._internal._signatures import make_type_adapter, read_signature
 from temporal_runtime._internal._validation import describe_validation_error
 from temporal_runtime.errors import RegistrationError
 
@@ -158,9 +158,9 @@ def build_activity_definition(
     result_adapter: TypeAdapter[Any] | None = None
     try:
         if takes_args:
-            args_adapter = TypeAdapter(args_type if args_type is not None else Any)
+            args_adapter = make_type_adapter(args_type if args_type is not None else Any)
         if result_type is not None:
-            result_adapter = TypeAdapter(result_type)
+            result_adapter = make_type_adapter(result_type)
     except Exception as err:
         problems.append(f"{where}: Args/Result cannot be validated by Pydantic: {err}")
     if problems:
