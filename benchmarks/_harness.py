@@ -135,7 +135,10 @@ async def client_path(s: Settings) -> list[Metric]:
             RawOneActivity.run, raw_ping, id=f"raw-{uuid.uuid4()}", task_queue="bench-client"
         )
 
-    results: dict[str, dict[str, list[float]]] = {"encode": {"dsl": [], "raw": []}, "start": {"dsl": [], "raw": []}}
+    results: dict[str, dict[str, list[float]]] = {
+        "encode": {"dsl": [], "raw": []},
+        "start": {"dsl": [], "raw": []},
+    }
     pairs = {"encode": {"dsl": dsl_encode, "raw": raw_encode}, "start": {"dsl": dsl_start, "raw": raw_start}}
     for kind, fns in pairs.items():
         for side in SIDES:  # warm-up: caches, proxies, schema
@@ -149,12 +152,26 @@ async def client_path(s: Settings) -> list[Metric]:
     dsl_st, raw_st = statistics.median(st["dsl"]), statistics.median(st["raw"])
     return [
         Metric(
-            "4 client path", "bind + encode payload", "us/call", dsl_enc, raw_enc, "lower",
-            "< 30 us/call", dsl_enc < 30, {"overhead_us": dsl_enc - raw_enc},
+            "4 client path",
+            "bind + encode payload",
+            "us/call",
+            dsl_enc,
+            raw_enc,
+            "lower",
+            "< 30 us/call",
+            dsl_enc < 30,
+            {"overhead_us": dsl_enc - raw_enc},
         ),
         Metric(
-            "4 client path", "whole start call (stub service)", "us/call", dsl_st, raw_st, "lower",
-            "", None, {"overhead_us": dsl_st - raw_st},
+            "4 client path",
+            "whole start call (stub service)",
+            "us/call",
+            dsl_st,
+            raw_st,
+            "lower",
+            "",
+            None,
+            {"overhead_us": dsl_st - raw_st},
         ),
     ]
 
@@ -172,7 +189,9 @@ async def unit_path(s: Settings) -> list[Metric]:
 
     async def raw_run() -> Any:
         wf = RawOneActivity()
-        with patch.object(temporal_workflow, "execute_activity", new_callable=AsyncMock, return_value=RawPing(n=2)):
+        with patch.object(
+            temporal_workflow, "execute_activity", new_callable=AsyncMock, return_value=RawPing(n=2)
+        ):
             return await wf.run(RawPing(n=1))
 
     fns = {"dsl": dsl_run, "raw": raw_run}
@@ -202,8 +221,15 @@ async def throughput(sides: dict[str, DslSide | RawSide], s: Settings) -> list[M
     dsl, raw = statistics.median(rates["dsl"]), statistics.median(rates["raw"])
     return [
         Metric(
-            "1 throughput", f"{s.throughput_n} workflows x 1 activity, concurrent", "workflows/s",
-            dsl, raw, "higher", "ratio >= 1.0", dsl / raw >= 1.0, {"rounds": rates},
+            "1 throughput",
+            f"{s.throughput_n} workflows x 1 activity, concurrent",
+            "workflows/s",
+            dsl,
+            raw,
+            "higher",
+            "ratio >= 1.0",
+            dsl / raw >= 1.0,
+            {"rounds": rates},
         )
     ]
 
@@ -226,8 +252,15 @@ async def latency(sides: dict[str, DslSide | RawSide], s: Settings) -> list[Metr
             target = "overhead < 1 ms" if q == 50 else ""
             metrics.append(
                 Metric(
-                    "2 latency", f"start+wait, {label}, p{q}", "ms", dsl, raw, "lower", target,
-                    (dsl - raw < 1.0) if q == 50 else None, {"overhead_ms": dsl - raw, "samples": len(samples["dsl"])},
+                    "2 latency",
+                    f"start+wait, {label}, p{q}",
+                    "ms",
+                    dsl,
+                    raw,
+                    "lower",
+                    target,
+                    (dsl - raw < 1.0) if q == 50 else None,
+                    {"overhead_ms": dsl - raw, "samples": len(samples["dsl"])},
                 )
             )
         log(f"latency {label}: dsl p50 {metrics[-2].dsl:.2f} ms, raw p50 {metrics[-2].raw:.2f} ms")
@@ -256,10 +289,22 @@ async def roundtrips(sides: dict[str, DslSide | RawSide], s: Settings) -> list[M
         total = await sides[name].finish(handles[name])
         assert total == rounds * per_round, (name, total)
     return [
-        Metric("3 signal/query", "signal round trip, p50", "ms", percentile(signal["dsl"], 50),
-               percentile(signal["raw"], 50), "lower"),
-        Metric("3 signal/query", "query round trip, p50", "ms", percentile(query["dsl"], 50),
-               percentile(query["raw"], 50), "lower"),
+        Metric(
+            "3 signal/query",
+            "signal round trip, p50",
+            "ms",
+            percentile(signal["dsl"], 50),
+            percentile(signal["raw"], 50),
+            "lower",
+        ),
+        Metric(
+            "3 signal/query",
+            "query round trip, p50",
+            "ms",
+            percentile(query["dsl"], 50),
+            percentile(query["raw"], 50),
+            "lower",
+        ),
     ]
 
 
@@ -268,8 +313,13 @@ async def roundtrips(sides: dict[str, DslSide | RawSide], s: Settings) -> list[M
 
 async def run_child(*args: str) -> dict[str, Any]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "benchmarks._child", *args,
-        cwd=str(ROOT), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "benchmarks._child",
+        *args,
+        cwd=str(ROOT),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await proc.communicate()
     if proc.returncode != 0:
@@ -288,8 +338,17 @@ async def worker_start(address: str, s: Settings) -> list[Metric]:
                 module = f"bench_gen_{name}_{uuid.uuid4().hex[:8]}"
                 write_module(name, Path(folder), module, s.worker_start_count)
                 result = await run_child(
-                    "worker-start", "--side", name, "--address", address,
-                    "--count", str(s.worker_start_count), "--dir", folder, "--module", module,
+                    "worker-start",
+                    "--side",
+                    name,
+                    "--address",
+                    address,
+                    "--count",
+                    str(s.worker_start_count),
+                    "--dir",
+                    folder,
+                    "--module",
+                    module,
                 )
                 samples[name].append(result)
                 log(f"worker start {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in result.items()))
@@ -305,8 +364,13 @@ async def worker_start(address: str, s: Settings) -> list[Metric]:
         is_target = key == "worker_s"
         metrics.append(
             Metric(
-                "5 worker start", f"{s.worker_start_count} wf + {s.worker_start_count} act: {label}", "s",
-                dsl, raw, "lower", "within 1.2x raw" if is_target else "",
+                "5 worker start",
+                f"{s.worker_start_count} wf + {s.worker_start_count} act: {label}",
+                "s",
+                dsl,
+                raw,
+                "lower",
+                "within 1.2x raw" if is_target else "",
                 (dsl / raw <= 1.2) if is_target else None,
             )
         )
@@ -317,7 +381,9 @@ async def memory(address: str, s: Settings) -> list[Metric]:
     samples: dict[str, list[dict[str, Any]]] = {"dsl": [], "raw": []}
     for r in range(s.memory_rounds):
         for name in order(r):
-            result = await run_child("memory", "--side", name, "--address", address, "--count", str(s.memory_workflows))
+            result = await run_child(
+                "memory", "--side", name, "--address", address, "--count", str(s.memory_workflows)
+            )
             samples[name].append(result)
             log(f"memory {name}: peak {result['loaded']['vm_hwm_kb'] or result['loaded']['ru_maxrss_kb']} kB")
 
@@ -335,12 +401,24 @@ async def memory(address: str, s: Settings) -> list[Metric]:
     raw_base = statistics.median(base_mb(x) for x in samples["raw"])
     return [
         Metric(
-            "7 memory", f"peak RSS, worker + {s.memory_workflows} open workflows", "MB", dsl, raw, "lower",
-            "within 1.1x raw", dsl / raw <= 1.1,
+            "7 memory",
+            f"peak RSS, worker + {s.memory_workflows} open workflows",
+            "MB",
+            dsl,
+            raw,
+            "lower",
+            "within 1.1x raw",
+            dsl / raw <= 1.1,
         ),
         Metric(
-            "7 memory", f"growth for {s.memory_workflows} open workflows (peak - idle worker)", "MB",
-            dsl - dsl_base, raw - raw_base, "lower", "", None,
+            "7 memory",
+            f"growth for {s.memory_workflows} open workflows (peak - idle worker)",
+            "MB",
+            dsl - dsl_base,
+            raw - raw_base,
+            "lower",
+            "",
+            None,
             {"idle_worker_mb": {"dsl": dsl_base, "raw": raw_base}},
         ),
     ]

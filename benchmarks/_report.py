@@ -49,7 +49,9 @@ def _version(dist: str) -> str:
 
 def _temporal_cli_version() -> str:
     try:
-        out = subprocess.run([find_temporal_cli(), "--version"], capture_output=True, text=True, timeout=20)
+        out = subprocess.run(
+            [find_temporal_cli(), "--version"], check=False, capture_output=True, text=True, timeout=20
+        )
         return out.stdout.strip() or out.stderr.strip()
     except Exception as err:
         return f"unknown ({type(err).__name__})"
@@ -103,7 +105,9 @@ def terminal_table(metrics: list[Metric]) -> str:
     numeric = {3, 4, 5}
 
     def line(r: list[str]) -> str:
-        return "  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        return "  ".join(
+            c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(table[0]), rule, *(line(r) for r in table[1:])])
@@ -160,7 +164,9 @@ def chart(metrics: list[Metric], path: Path) -> str:
     return f"chart written to {path}"
 
 
-def write(metrics: list[Metric], settings: Settings, elapsed_s: float, out_dir: Path = RESULTS) -> dict[str, Path]:
+def write(
+    metrics: list[Metric], settings: Settings, elapsed_s: float, out_dir: Path = RESULTS
+) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     env = environment()
     env["finished_utc"] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")

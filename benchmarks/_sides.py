@@ -82,7 +82,9 @@ class RawSide:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self.client = await temporalio.client.Client.connect(self.address, data_converter=pydantic_data_converter)
+        self.client = await temporalio.client.Client.connect(
+            self.address, data_converter=pydantic_data_converter
+        )
         self.worker = Worker(
             self.client,
             task_queue=self.task_queue,
