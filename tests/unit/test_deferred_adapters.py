@@ -47,3 +47,26 @@ def test_a_deferred_adapter_raises_the_same_validation_error() -> None:
     with pytest.raises(ValidationError) as eager_err:
         TypeAdapter(Item).validate_python({"quantity": "x"})
     assert deferred_err.value.errors() == eager_err.value.errors()
+
+
+async def echo_item(item: Item) -> Item:
+    return item
+
+
+def test_activity_copies_made_in_the_sandbox_are_not_decorated_for_a_worker() -> None:
+    import temporalio.activity
+
+    from temporal_runtime._internal._activity_defn import ActivityOptions, build_activity_definition
+
+    def build() -> object:
+        return build_activity_definition(
+            "unit_echo_item", echo_item, args_type=None, result_type=None, defaults=ActivityOptions()
+        )
+
+    outside = build()
+    with patch.object(temporalio.workflow.unsafe, "in_sandbox", return_value=True):
+        inside = build()
+    outside_defn = temporalio.activity._Definition.from_callable(outside.temporal_fn)  # type: ignore[attr-defined]
+    assert outside_defn is not None and outside_defn.name == "unit_echo_item"
+    assert temporalio.activity._Definition.from_callable(inside.temporal_fn) is None  # type: ignore[attr-defined]
+    assert inside.convert_result({"sku": "a"}) == Item(sku="a")  # type: ignore[attr-defined]
