@@ -169,9 +169,7 @@ async def memory(side_name: str, address: str, count: int) -> dict[str, Any]:
     for start in range(0, count, batch):
         await asyncio.gather(*(side.query(h) for h in handles[start : start + batch]))
     loaded = _rss_kb()
-    # Close them so the shared dev server does not carry them into the next scenario.
-    for start in range(0, count, batch):
-        await asyncio.gather(*(h.terminate() for h in handles[start : start + batch]))
+    # The workflows stay open on the (throwaway) dev server; memory is the last scenario.
     return {"baseline": baseline, "loaded": loaded, "workflows": count}
 
 
