@@ -17,6 +17,8 @@ from typing import Any
 from unittest.mock import AsyncMock, patch
 
 from temporalio import workflow as temporal_workflow
+from temporalio.worker import Replayer
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from benchmarks._sides import SIDES, DslSide, RawSide, stub_client
 from benchmarks.dsl_workflows import BenchDsl, Ping
@@ -44,12 +46,13 @@ class Settings:
     worker_start_rounds: int
     memory_workflows: int
     memory_rounds: int
+    replay_runs: int = 100  # per side and round, 6 rounds
 
 
 PRESETS = {
     "full": Settings("full", 500, 4, 120, 4, 200, 3000, 7, 500, 7, 100, 3, 1000, 2),
-    "quick": Settings("quick", 100, 2, 30, 2, 60, 1000, 5, 500, 5, 50, 1, 300, 1),
-    "tiny": Settings("tiny", 10, 1, 4, 2, 6, 50, 2, 50, 2, 5, 1, 20, 1),
+    "quick": Settings("quick", 100, 2, 30, 2, 60, 1000, 5, 500, 5, 50, 1, 300, 1, 20),
+    "tiny": Settings("tiny", 10, 1, 4, 2, 6, 50, 2, 50, 2, 5, 1, 20, 1, 2),
 }
 
 
@@ -249,6 +252,68 @@ async def throughput(sides: dict[str, DslSide | RawSide], s: Settings) -> list[M
             "lower",
             extra={"rounds": cpu},
         ),
+    ]
+
+
+async def replay_cpu(sides: dict[str, DslSide | RawSide], s: Settings) -> list[Metric]:
+    """The workflow side alone: CPU to replay one finished 1-activity workflow, no server.
+
+    Replaying runs the same sandboxed workflow code a worker runs (user module re-import,
+    input decoding, the activity call, the result) with nothing else on the clock, so it
+    shows the per-workflow cost without the noise of the network and the dev server.
+    """
+    histories: dict[str, Any] = {}
+    replayers: dict[str, Replayer] = {}
+    for name in SIDES:
+        side = sides[name]
+        if isinstance(side, DslSide):
+            client, queue = side.engine.client, side.engine.task_queue
+            adapter = BenchDsl.__temporal_runtime__.adapter
+            assert adapter is not None
+            restrictions = SandboxRestrictions.default.with_passthrough_modules(
+                *side.engine.passthrough_modules
+            )
+            replayers[name] = Replayer(
+                workflows=[adapter],
+                data_converter=client.data_converter,
+                workflow_runner=SandboxedWorkflowRunner(restrictions=restrictions),
+            )
+        else:
+            client, queue = side.client, side.task_queue
+            replayers[name] = Replayer(
+                workflows=[RawOneActivity],
+                data_converter=client.data_converter,
+                workflow_runner=SandboxedWorkflowRunner(),
+            )
+        kind = "BenchDsl" if name == "dsl" else "BenchRawOneActivity"
+        async for execution in client.list_workflows(
+            f"TaskQueue = '{queue}' AND WorkflowType = '{kind}' AND ExecutionStatus = 'Completed'", limit=1
+        ):
+            handle = client.get_workflow_handle(execution.id, run_id=execution.run_id)
+            histories[name] = await handle.fetch_history()
+    if set(histories) != set(SIDES):
+        log("replay: no finished workflow history found, skipped")
+        return []
+    cpu: dict[str, list[float]] = {"dsl": [], "raw": []}
+    for r in range(6):
+        for name in order(r):
+            gc.collect()
+            start = time.process_time()
+            for _ in range(s.replay_runs):
+                await replayers[name].replay_workflow(histories[name])
+            cpu[name].append((time.process_time() - start) / s.replay_runs * 1000)
+    dsl, raw = statistics.median(cpu["dsl"]), statistics.median(cpu["raw"])
+    log(f"replay CPU per workflow: dsl {dsl:.2f} ms, raw {raw:.2f} ms")
+    return [
+        Metric(
+            "1 throughput",
+            "workflow-side CPU per run (replay, no server)",
+            "ms",
+            dsl,
+            raw,
+            "lower",
+            extra={"rounds": cpu},
+        )
     ]
 
 
@@ -477,6 +542,7 @@ async def run_all(s: Settings, only: set[str] | None = None) -> list[Metric]:
                     await sides[name].no_activity(0)
                 if wanted("1"):
                     metrics += await throughput(sides, s)
+                    metrics += await replay_cpu(sides, s)
                 if wanted("2"):
                     metrics += await latency(sides, s)
                 if wanted("3"):
