@@ -68,7 +68,7 @@ class Metric:
     better: str  # "higher" or "lower"
     target: str = ""
     met: bool | None = None
-    extra: dict[str, Any] = dataclasses.field(default_factory=dict)
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict[str, Any])
 
     @property
     def ratio(self) -> float:

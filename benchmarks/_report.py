@@ -141,9 +141,10 @@ def chart(metrics: list[Metric], path: Path) -> str:
         import matplotlib
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as pyplot
     except ImportError:
         return "chart skipped: matplotlib is not installed (pip install 'temporal-runtime[bench]')"
+    plt: Any = pyplot  # matplotlib's stubs leave **kwargs untyped
     shown = [m for m in metrics if not math.isnan(m.ratio)]
     labels = [f"{m.scenario}: {m.name}" for m in shown]
     # Throughput is better when higher: show its inverse so that, on every bar, > 1 costs.

@@ -5,9 +5,11 @@ from __future__ import annotations
 from unittest.mock import patch
 
 import pytest
+import temporalio.activity
 import temporalio.workflow
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from temporal_runtime._internal._activity_defn import ActivityOptions, build_activity_definition
 from temporal_runtime._internal._signatures import _DeferredTypeAdapter, make_type_adapter, read_signature
 
 
@@ -54,10 +56,6 @@ async def echo_item(item: Item) -> Item:
 
 
 def test_activity_copies_made_in_the_sandbox_are_not_decorated_for_a_worker() -> None:
-    import temporalio.activity
-
-    from temporal_runtime._internal._activity_defn import ActivityOptions, build_activity_definition
-
     def build() -> object:
         return build_activity_definition(
             "unit_echo_item", echo_item, args_type=None, result_type=None, defaults=ActivityOptions()
