@@ -96,7 +96,7 @@ def write_module(side: str, folder: Path, module: str, count: int) -> Path:
 async def worker_start(side: str, address: str, folder: str, module: str, count: int) -> dict[str, Any]:
     sys.path.insert(0, folder)
     queue = f"ws-{module}"
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     mod = importlib.import_module(module)
     t_import = time.perf_counter()
     workflows = [getattr(mod, f"Wf{i}") for i in range(count)]
@@ -107,7 +107,7 @@ async def worker_start(side: str, address: str, folder: str, module: str, count:
             url=address, task_queue=queue, workflows=workflows, activities=activities
         )
         await engine.start()
-        t_worker = time.perf_counter()
+        t_worker, c_worker = time.perf_counter(), time.process_time()
         result = await workflows[0].client(engine).run(args)
         t_ready = time.perf_counter()
         await engine.stop()
@@ -122,7 +122,7 @@ async def worker_start(side: str, address: str, folder: str, module: str, count:
             **worker_options(),
         )
         task = asyncio.create_task(worker.run())
-        t_worker = time.perf_counter()
+        t_worker, c_worker = time.perf_counter(), time.process_time()
         result = await client.execute_workflow(
             workflows[0].run, args, id=f"{queue}-{uuid.uuid4()}", task_queue=queue
         )
@@ -133,6 +133,7 @@ async def worker_start(side: str, address: str, folder: str, module: str, count:
     return {
         "import_s": t_import - t0,
         "worker_s": t_worker - t0,
+        "worker_cpu_s": c_worker - c0,
         "ready_s": t_ready - t0,
     }
 

@@ -439,6 +439,7 @@ async def worker_start(address: str, s: Settings) -> list[Metric]:
     labels = {
         "import_s": "import module (define classes)",
         "worker_s": "import + worker built (polling)",
+        "worker_cpu_s": "CPU time of import + worker built",
         "ready_s": "until first workflow done",
     }
     for key, label in labels.items():
