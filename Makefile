@@ -30,8 +30,8 @@ test-integration: $(STAMP)
 	$(BIN)/python -m pytest -q tests/integration
 
 lint: $(STAMP)
-	$(BIN)/ruff check temporal_runtime tests examples
-	$(BIN)/ruff format --check temporal_runtime tests examples
+	$(BIN)/ruff check temporal_runtime tests examples benchmarks
+	$(BIN)/ruff format --check temporal_runtime tests examples benchmarks
 	$(BIN)/pyright --pythonpath $(BIN)/python
 	$(BIN)/python -m mypy
 	# The typing contract (tests/typing): exact signatures in both checkers, and 100% type completeness.
@@ -41,8 +41,8 @@ lint: $(STAMP)
 	PYTHONPATH=$(CURDIR) $(BIN)/pyright --pythonpath $(BIN)/python --verifytypes temporal_runtime --ignoreexternal
 
 format: $(STAMP)
-	$(BIN)/ruff format temporal_runtime tests examples
-	$(BIN)/ruff check --fix temporal_runtime tests examples
+	$(BIN)/ruff format temporal_runtime tests examples benchmarks
+	$(BIN)/ruff check --fix temporal_runtime tests examples benchmarks
 
 # Starts the embedded dev server (Web UI on loopback), runs a worker and a workflow, stops.
 demo: $(STAMP)
@@ -52,11 +52,15 @@ demo: $(STAMP)
 dev: $(STAMP)
 	$(BIN)/python -m temporal_runtime dev
 
+# temporal_runtime against raw temporalio on one dev server (issue 6); results in
+# benchmarks/results/latest.{json,md,png}. The chart needs the `bench` extra (matplotlib).
 bench: $(STAMP)
-	@echo "benchmarks: see issue 6 (not built yet)"
+	@$(BIN)/python -c "import matplotlib" 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[bench]' \
+		|| echo "matplotlib is unavailable: the chart will be skipped"
+	$(BIN)/python -m benchmarks
 
 bench-quick: $(STAMP)
-	@echo "benchmarks: see issue 6 (not built yet)"
+	$(BIN)/python -m benchmarks --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .temporal

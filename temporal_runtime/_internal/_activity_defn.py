@@ -10,10 +10,11 @@ from typing import Any
 
 import temporalio.activity
 import temporalio.common
+import temporalio.workflow
 from pydantic import TypeAdapter, ValidationError
 from temporalio.exceptions import ApplicationError
 
-from temporal_runtime._internal._signatures import read_signature
+from temporal_runtime._internal._signatures import make_type_adapter, read_signature
 from temporal_runtime._internal._validation import describe_validation_error
 from temporal_runtime.errors import RegistrationError
 
@@ -121,6 +122,10 @@ def _make_temporal_fn(
 
         entry = run_sync
     entry.__name__ = entry.__qualname__ = f"activity_{name}"
+    if temporalio.workflow.unsafe.in_sandbox():
+        # Only workers (outside the sandbox) register activities; the copies a workflow
+        # run's re-import creates never reach one, so skip temporalio's checks there.
+        return entry
     return temporalio.activity.defn(name=name)(entry)
 
 
@@ -160,9 +165,9 @@ def build_activity_definition(
     result_adapter: TypeAdapter[Any] | None = None
     try:
         if takes_args:
-            args_adapter = TypeAdapter(args_type if args_type is not None else Any)
+            args_adapter = make_type_adapter(args_type if args_type is not None else Any)
         if result_type is not None:
-            result_adapter = TypeAdapter(result_type)
+            result_adapter = make_type_adapter(result_type)
     except Exception as err:
         problems.append(f"{where}: Args/Result cannot be validated by Pydantic: {err}")
     if problems:

@@ -7,11 +7,44 @@ import sys
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+import temporalio.workflow
 from pydantic import TypeAdapter
 
 _EMPTY = inspect.Parameter.empty
+
+
+class _DeferredTypeAdapter:
+    """A `TypeAdapter` built on first use; every attribute is the real adapter's.
+
+    The workflow sandbox re-imports user modules for every workflow run, so each run
+    rebuilds every class's definition, while a run uses only the adapters of the one entry
+    method it starts and the handlers it receives. The class was already checked outside
+    the sandbox, so nothing is lost by building its adapters only when they are needed.
+    """
+
+    __slots__ = ("_adapter", "_annotation")
+
+    def __init__(self, annotation: Any) -> None:
+        self._annotation = annotation
+        self._adapter: TypeAdapter[Any] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        adapter = self._adapter
+        if adapter is None:
+            adapter = self._adapter = TypeAdapter(self._annotation)
+        return getattr(adapter, name)
+
+    def __repr__(self) -> str:
+        return f"DeferredTypeAdapter({self._annotation!r})"
+
+
+def make_type_adapter(annotation: Any) -> TypeAdapter[Any]:
+    """`TypeAdapter(annotation)`, deferred to first use inside the workflow sandbox."""
+    if temporalio.workflow.unsafe.in_sandbox():
+        return cast("TypeAdapter[Any]", _DeferredTypeAdapter(annotation))
+    return TypeAdapter(annotation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +128,7 @@ def read_signature(
                 continue
             annotation = Any
         try:
-            adapter: TypeAdapter[Any] = TypeAdapter(annotation)
+            adapter: TypeAdapter[Any] = make_type_adapter(annotation)
         except Exception as err:
             problems.append(
                 f"{where}: parameter '{param.name}' has a type Pydantic cannot validate "
@@ -107,7 +140,7 @@ def read_signature(
     return_adapter: TypeAdapter[Any] | None = None
     if return_annotation not in (None, type(None), Any):
         try:
-            return_adapter = TypeAdapter(return_annotation)
+            return_adapter = make_type_adapter(return_annotation)
         except Exception as err:
             problems.append(
                 f"{where}: return type {return_annotation!r} cannot be validated by Pydantic "

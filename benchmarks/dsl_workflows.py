@@ -1,0 +1,45 @@
+"""The benchmark workflows written with temporal_runtime (no temporalio import)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from temporal_runtime import Workflow, activity_def, wf_query, wf_signal
+
+
+class Ping(BaseModel):
+    n: int
+    text: str = "ping"
+
+
+@activity_def("bench_dsl_echo")
+async def dsl_echo(ping: Ping) -> Ping:
+    return Ping(n=ping.n + 1, text=ping.text)
+
+
+class BenchDsl(Workflow, name="BenchDsl"):
+    def __init__(self) -> None:
+        self._done = False
+        self._count = 0
+
+    @wf_signal("poke")
+    async def poke(self, n: int) -> None:
+        self._count += n
+
+    @wf_signal("finish")
+    async def finish(self) -> None:
+        self._done = True
+
+    @wf_query("count")
+    def count(self) -> int:
+        return self._count
+
+    async def one_activity(self, ping: Ping) -> Ping:
+        return await self.exec(dsl_echo, ping, timeout=30)
+
+    async def no_activity(self, ping: Ping) -> Ping:
+        return Ping(n=ping.n + 1, text=ping.text)
+
+    async def wait(self, ping: Ping) -> int:
+        await self.wait_until(lambda: self._done)
+        return self._count + ping.n
