@@ -394,6 +394,9 @@ async def roundtrips(sides: dict[str, DslSide | RawSide], s: Settings) -> list[M
 # -- scenarios 5 and 7: in fresh processes -----------------------------------------------------
 
 
+CHILD_TIMEOUT_S = 240.0
+
+
 async def run_child(*args: str) -> dict[str, Any]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -404,7 +407,13 @@ async def run_child(*args: str) -> dict[str, Any]:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await proc.communicate()
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(), CHILD_TIMEOUT_S)
+    except TimeoutError:
+        # A child that hangs must not stall the whole run: kill it and report the scenario.
+        proc.kill()
+        await proc.wait()
+        raise RuntimeError(f"benchmark child {args[:3]} did not finish within {CHILD_TIMEOUT_S}s") from None
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark child {args[:3]} failed ({proc.returncode}):\n{err.decode()[-3000:]}")
     result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
