@@ -629,47 +629,24 @@ class TemporalEngine:
         memo: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> Any: ...
-    async def execute_method(  # type: ignore[misc]  # a method kwarg named like an option is taken as the option
+    async def execute_method(
         self,
         workflow: type[Any] | str,
         method: str | Callable[..., Any],
         /,
         *args: Any,
-        workflow_id: str | None = None,
-        task_queue: str | None = None,
-        id_conflict_policy: temporalio.common.WorkflowIDConflictPolicy | None = None,
-        id_reuse_policy: temporalio.common.WorkflowIDReusePolicy | None = None,
-        start_delay: float | timedelta | None = None,
-        execution_timeout: float | timedelta | None = None,
-        run_timeout: float | timedelta | None = None,
-        task_timeout: float | timedelta | None = None,
-        retry_policy: temporalio.common.RetryPolicy | None = None,
-        memo: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> Any:
         """Start an entry method and wait for its result (converted to its return annotation).
+
+        Takes the same arguments and start options as `start_method`, which sorts them out.
 
         Example:
             >>> async def demo(engine, order):  # doctest: +SKIP
             ...     result = await engine.execute_method(OrderWorkflow, "process_order", order)
         """
         start = cast(Callable[..., Coroutine[Any, Any, MethodHandle[Any]]], self.start_method)
-        handle = await start(
-            workflow,
-            method,
-            *args,
-            workflow_id=workflow_id,
-            task_queue=task_queue,
-            id_conflict_policy=id_conflict_policy,
-            id_reuse_policy=id_reuse_policy,
-            start_delay=start_delay,
-            execution_timeout=execution_timeout,
-            run_timeout=run_timeout,
-            task_timeout=task_timeout,
-            retry_policy=retry_policy,
-            memo=memo,
-            **kwargs,
-        )
+        handle = await start(workflow, method, *args, **kwargs)
         return await handle.result()
 
     # -- reaching running workflows --------------------------------------------------------
