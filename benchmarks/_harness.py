@@ -24,6 +24,7 @@ from benchmarks._sides import SIDES, DslSide, RawSide, stub_client
 from benchmarks.dsl_workflows import BenchDsl, Ping
 from benchmarks.raw_workflows import RawOneActivity, RawPing
 from temporal_runtime import DevServer, TemporalEngine
+from temporal_runtime._internal import _envelope
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -121,11 +122,11 @@ async def client_path(s: Settings) -> list[Metric]:
 
     async def dsl_encode() -> Any:
         # What the proxy adds before temporalio takes over: find the method, bind the call,
-        # build the envelope, encode it and the method memo.
+        # build the envelope and the memo (the library's own wire module), encode both.
         method = definition.method("one_activity")
         kwargs = method.bind((ping,), {})
-        converter.to_payloads([{"method": method.name, "kwargs": kwargs}])
-        return converter.to_payloads([method.name])
+        converter.to_payloads([_envelope.encode(method.name, kwargs)])
+        return converter.to_payloads(list(_envelope.start_memo(method.name, None).values()))
 
     async def raw_encode() -> Any:
         return converter.to_payloads([raw_ping])

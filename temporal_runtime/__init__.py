@@ -13,8 +13,6 @@ Example:
     ...         return await self.exec(shout, Shout(text=text), timeout=10)
 """
 
-from temporal_runtime._internal._child import ChildHandle
-from temporal_runtime._internal._flow import QuietSaga, Saga
 from temporal_runtime.activity import (
     Activity,
     ActivityInfo,
@@ -23,10 +21,10 @@ from temporal_runtime.activity import (
     heartbeat,
     is_cancelled,
 )
+from temporal_runtime.child import ChildHandle
 from temporal_runtime.client import (
     ExecutionStatus,
     MethodHandle,
-    StartOptions,
     WorkflowClient,
     WorkflowStarter,
     WorkflowStatus,
@@ -41,7 +39,7 @@ from temporal_runtime.common import (
 )
 from temporal_runtime.config import RuntimeConfig, load_config
 from temporal_runtime.devserver import DevServer
-from temporal_runtime.engine import EngineState, HealthStatus, TemporalEngine
+from temporal_runtime.engine import TemporalEngine
 from temporal_runtime.errors import (
     ActivityError,
     ApplicationError,
@@ -51,9 +49,13 @@ from temporal_runtime.errors import (
     EngineNotStartedError,
     EngineStateError,
     NotInWorkflowError,
+    OptionError,
     QueryFailedError,
     RegistrationError,
     TemporalRuntimeError,
+    UnknownActivityError,
+    UnknownMethodError,
+    UnknownWorkflowError,
     UpdateFailedError,
     WorkflowAlreadyStartedError,
     WorkflowCancelledError,
@@ -63,16 +65,13 @@ from temporal_runtime.errors import (
     WorkflowTerminatedError,
     WorkflowTimedOutError,
 )
+from temporal_runtime.handlers import UpdateMethod, wf_query, wf_signal, wf_update
+from temporal_runtime.info import WorkflowInfo
+from temporal_runtime.lifecycle import EngineState, HealthStatus
+from temporal_runtime.options import StartOptions
+from temporal_runtime.saga import QuietSaga, Saga
 from temporal_runtime.schedules import ScheduleHandle, ScheduleInfo, ScheduleOverlapPolicy
-from temporal_runtime.workflow import (
-    UpdateMethod,
-    Workflow,
-    WorkflowCancelled,
-    WorkflowInfo,
-    wf_query,
-    wf_signal,
-    wf_update,
-)
+from temporal_runtime.workflow import Workflow, WorkflowCancelled
 
 __all__ = [
     "Activity",
@@ -91,6 +90,7 @@ __all__ = [
     "HealthStatus",
     "MethodHandle",
     "NotInWorkflowError",
+    "OptionError",
     "ParentClosePolicy",
     "QueryFailedError",
     "QuietSaga",
@@ -106,6 +106,9 @@ __all__ = [
     "TLSConfig",
     "TemporalEngine",
     "TemporalRuntimeError",
+    "UnknownActivityError",
+    "UnknownMethodError",
+    "UnknownWorkflowError",
     "UpdateFailedError",
     "UpdateMethod",
     "Workflow",

@@ -7,29 +7,24 @@ directly, so unit tests need nothing special.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Generic, cast, overload
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Generic, Protocol, cast, overload
 
 import temporalio.activity
-import temporalio.common
 import temporalio.workflow
+from typing_extensions import Unpack
 
 from temporal_runtime._internal import _registry
-from temporal_runtime._internal._activity_defn import (
-    ActivityDefinition,
-    ActivityOptions,
-    build_activity_definition,
-)
+from temporal_runtime._internal._activity_defn import ActivityDefinition, build_activity_definition
 from temporal_runtime._internal._types import (
-    ActivityDecorator,
     ArgsType,
     CallParams,
     CallReturn,
-    InferringActivityDecorator,
+    MethodParams,
     ResultType,
+    ReturnType,
 )
-from temporal_runtime.config import to_timedelta
+from temporal_runtime.options import ActivityOptions, ActivityOptionsKwargs
 
 __all__ = ["Activity", "ActivityInfo", "activity_def", "activity_info", "heartbeat", "is_cancelled"]
 
@@ -87,8 +82,25 @@ class Activity(Generic[ArgsType, ResultType, CallParams, CallReturn]):
         return f"<Activity {self.definition.name!r} ({self.definition.origin})>"
 
 
-def _opt_duration(value: float | timedelta | None) -> timedelta | None:
-    return None if value is None else to_timedelta(value)
+class ActivityDecorator(Protocol[ArgsType, ResultType]):
+    """What ``activity_def(name, Result=...)`` returns: `Result` given, the signature kept."""
+
+    def __call__(
+        self, fn: Callable[MethodParams, ReturnType], /
+    ) -> Activity[ArgsType, ResultType, MethodParams, ReturnType]: ...
+
+
+class InferringActivityDecorator(Protocol[ArgsType]):
+    """What ``activity_def(name)`` returns: the result type read from the implementation."""
+
+    @overload
+    def __call__(
+        self, fn: Callable[MethodParams, Coroutine[Any, Any, ReturnType]], /
+    ) -> Activity[ArgsType, ReturnType, MethodParams, Coroutine[Any, Any, ReturnType]]: ...
+    @overload
+    def __call__(
+        self, fn: Callable[MethodParams, ReturnType], /
+    ) -> Activity[ArgsType, ReturnType, MethodParams, ReturnType]: ...
 
 
 @overload
@@ -97,11 +109,7 @@ def activity_def(
     *,
     Args: type[ArgsType],
     Result: type[ResultType],
-    timeout: float | timedelta | None = None,
-    schedule_to_close: float | timedelta | None = None,
-    heartbeat_timeout: float | timedelta | None = None,
-    retry_policy: temporalio.common.RetryPolicy | None = None,
-    task_queue: str | None = None,
+    **defaults: Unpack[ActivityOptionsKwargs],
 ) -> ActivityDecorator[ArgsType, ResultType]: ...
 @overload
 def activity_def(
@@ -109,11 +117,7 @@ def activity_def(
     *,
     Args: None = None,
     Result: type[ResultType],
-    timeout: float | timedelta | None = None,
-    schedule_to_close: float | timedelta | None = None,
-    heartbeat_timeout: float | timedelta | None = None,
-    retry_policy: temporalio.common.RetryPolicy | None = None,
-    task_queue: str | None = None,
+    **defaults: Unpack[ActivityOptionsKwargs],
 ) -> ActivityDecorator[Any, ResultType]: ...
 @overload
 def activity_def(
@@ -121,11 +125,7 @@ def activity_def(
     *,
     Args: type[ArgsType],
     Result: None = None,
-    timeout: float | timedelta | None = None,
-    schedule_to_close: float | timedelta | None = None,
-    heartbeat_timeout: float | timedelta | None = None,
-    retry_policy: temporalio.common.RetryPolicy | None = None,
-    task_queue: str | None = None,
+    **defaults: Unpack[ActivityOptionsKwargs],
 ) -> InferringActivityDecorator[ArgsType]: ...
 @overload
 def activity_def(
@@ -133,11 +133,7 @@ def activity_def(
     *,
     Args: None = None,
     Result: None = None,
-    timeout: float | timedelta | None = None,
-    schedule_to_close: float | timedelta | None = None,
-    heartbeat_timeout: float | timedelta | None = None,
-    retry_policy: temporalio.common.RetryPolicy | None = None,
-    task_queue: str | None = None,
+    **defaults: Unpack[ActivityOptionsKwargs],
 ) -> InferringActivityDecorator[Any]: ...
 @overload
 def activity_def(
@@ -145,31 +141,24 @@ def activity_def(
     *,
     Args: Any = None,
     Result: Any = None,
-    timeout: float | timedelta | None = None,
-    schedule_to_close: float | timedelta | None = None,
-    heartbeat_timeout: float | timedelta | None = None,
-    retry_policy: temporalio.common.RetryPolicy | None = None,
-    task_queue: str | None = None,
+    **defaults: Unpack[ActivityOptionsKwargs],
 ) -> ActivityDecorator[Any, Any]: ...
 def activity_def(
     name: str,
     *,
     Args: Any = None,
     Result: Any = None,
-    timeout: float | timedelta | None = None,
-    schedule_to_close: float | timedelta | None = None,
-    heartbeat_timeout: float | timedelta | None = None,
-    retry_policy: temporalio.common.RetryPolicy | None = None,
-    task_queue: str | None = None,
+    **defaults: Unpack[ActivityOptionsKwargs],
 ) -> Callable[[Callable[..., Any]], Activity[Any, Any, ..., Any]]:
     """Declare an activity named `name`; works as a decorator or called on a function.
 
     `Args` and `Result` default to the function's annotations. The worker validates the
     input against `Args` and the output against `Result`; a validation failure is a
     non-retryable activity failure whose message names the field. A plain ``def`` runs in
-    the engine's thread pool, an ``async def`` on the event loop. `timeout` (start-to-close),
-    `schedule_to_close`, `heartbeat_timeout`, `retry_policy` and `task_queue` are defaults
-    for every ``exec`` of this activity; a call's own options win.
+    the engine's thread pool, an ``async def`` on the event loop. The options
+    (`ActivityOptionsKwargs`: `timeout` (start-to-close), `schedule_to_close`,
+    `schedule_to_start`, `heartbeat_timeout`, `retry_policy`, `task_queue`) are defaults for
+    every ``exec`` of this activity; a call's own options win.
 
     Example:
         >>> from pydantic import BaseModel
@@ -181,18 +170,10 @@ def activity_def(
         >>> charge(ChargeArgs(amount=5))
         'charged 5'
     """
-    defaults = ActivityOptions(
-        start_to_close=_opt_duration(timeout),
-        schedule_to_close=_opt_duration(schedule_to_close),
-        heartbeat=_opt_duration(heartbeat_timeout),
-        retry_policy=retry_policy,
-        task_queue=task_queue,
-    )
+    options = ActivityOptions().merge(**defaults)
 
     def register(fn: Callable[..., Any]) -> Activity[Any, Any, ..., Any]:
-        definition = build_activity_definition(
-            name, fn, args_type=Args, result_type=Result, defaults=defaults
-        )
+        definition = build_activity_definition(name, fn, args_type=Args, result_type=Result, defaults=options)
         # Inside the workflow sandbox user modules are re-imported; those copies must not
         # replace the real registrations the engine serves.
         if not temporalio.workflow.unsafe.in_sandbox():

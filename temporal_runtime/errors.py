@@ -8,6 +8,10 @@ TemporalRuntimeError
 │   ├── EngineNotStartedError    the engine was used before start() / after stop()
 │   └── EngineStateError         start() twice, or start() after stop()
 ├── ConfigError                  the runtime configuration is invalid
+├── OptionError (TypeError)      an option is unknown, of the wrong type, or not honoured here
+├── UnknownWorkflowError (LookupError, TypeError)  no such workflow class or name
+├── UnknownMethodError (AttributeError)            no such entry method on a workflow
+├── UnknownActivityError (LookupError)             no activity of that name is defined
 └── WorkflowError                carries workflow_id, workflow_type and method
     ├── WorkflowFailedError      the workflow ended without a result (root cause in the message)
     │   ├── WorkflowCancelledError
@@ -44,9 +48,13 @@ __all__ = [
     "EngineNotStartedError",
     "EngineStateError",
     "NotInWorkflowError",
+    "OptionError",
     "QueryFailedError",
     "RegistrationError",
     "TemporalRuntimeError",
+    "UnknownActivityError",
+    "UnknownMethodError",
+    "UnknownWorkflowError",
     "UpdateFailedError",
     "WorkflowAlreadyStartedError",
     "WorkflowCancelledError",
@@ -78,9 +86,10 @@ class RegistrationError(TemporalRuntimeError):
 
     Example:
         >>> from temporal_runtime import activity_def
-        >>> async def a(x: int) -> int: return x
-        >>> _ = activity_def("doc_dup")(a)
-        >>> activity_def("doc_dup")(a)
+        >>> async def first(x: int) -> int: return x
+        >>> async def second(x: int) -> int: return -x
+        >>> _ = activity_def("doc_dup")(first)
+        >>> activity_def("doc_dup")(second)
         Traceback (most recent call last):
         ...
         temporal_runtime.errors.RegistrationError: activity name 'doc_dup' is already ...
@@ -114,6 +123,59 @@ class ConfigError(TemporalRuntimeError):
         Traceback (most recent call last):
         ...
         temporal_runtime.errors.ConfigError: [tool.temporal-runtime] activity.start_to_close: ...
+    """
+
+
+class OptionError(TemporalRuntimeError, TypeError):
+    """An option given to a call is unknown, has the wrong type, or this engine cannot honour it.
+
+    Example:
+        >>> from temporal_runtime import StartOptions
+        >>> StartOptions().merge(workflow_idd="x")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        temporal_runtime.errors.OptionError: unknown start option(s) ['workflow_idd']; ...
+    """
+
+
+class UnknownWorkflowError(TemporalRuntimeError, LookupError, TypeError):
+    """No workflow of that name is defined in this process, or the class is not a `Workflow`.
+
+    Import the module that defines the workflow first; the message lists the known names.
+
+    Example:
+        >>> from temporal_runtime import TemporalEngine
+        >>> TemporalEngine(start_worker=False).workflow_client(int)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        temporal_runtime.errors.UnknownWorkflowError: <class 'int'> is not a Workflow subclass; ...
+    """
+
+
+class UnknownMethodError(TemporalRuntimeError, AttributeError):
+    """A name that is not an entry method of the workflow was called or started.
+
+    It is an `AttributeError` too, as a missing attribute of a proxy should be.
+
+    Example:
+        >>> from temporal_runtime import Workflow
+        >>> class DocOnly(Workflow):
+        ...     async def run(self) -> None: ...
+        >>> DocOnly.__temporal_runtime__.method("walk")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        temporal_runtime.errors.UnknownMethodError: DocOnly has no entry method 'walk'; ...
+    """
+
+
+class UnknownActivityError(TemporalRuntimeError, LookupError):
+    """No activity of that name is defined in this process; the message lists the known ones.
+
+    Example:
+        >>> raise UnknownActivityError("no activity named 'chrage' is defined in this process")
+        Traceback (most recent call last):
+        ...
+        temporal_runtime.errors.UnknownActivityError: no activity named 'chrage' is defined in this process
     """
 
 

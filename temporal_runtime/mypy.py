@@ -1,11 +1,13 @@
-"""A mypy plugin that types ``wf.async_.method(x)`` and ``wf.after(n).method(x)`` exactly.
+"""A mypy plugin that types ``wf.async_.method(x)`` and the child proxies' calls exactly.
 
-At runtime those calls start the workflow and give a `MethodHandle`; statically, a checker
-without help only sees ``WorkflowStarter.__getattr__`` (every name, any arguments, a
-``MethodHandle[Any]``). This plugin looks the name up on the workflow class the starter
-stands for and gives back that method's own parameters, with its return type ``R`` replaced
-by ``MethodHandle[R]``. Names that are not entry methods are reported, as the runtime would
-raise ``AttributeError`` for them.
+At runtime ``wf.async_.method(x)`` and ``wf.after(n).method(x)`` start the workflow and give
+a `MethodHandle`, ``self.child(X).method(x)`` runs a child and gives its result, and
+``self.child(X).async_.method(x)`` gives a `ChildHandle`. Statically, a checker without help
+only sees each proxy's ``__getattr__`` (every name, any arguments). This plugin looks the name
+up on the workflow class the proxy stands for and gives back that method's own parameters,
+with its return type ``R`` kept (a child call) or replaced by ``MethodHandle[R]`` /
+``ChildHandle[R]`` (a start). Names that are not entry methods are reported, as the runtime
+raises `UnknownMethodError` (an ``AttributeError``) for them.
 
 Enable it in the project's mypy configuration:
 
@@ -29,8 +31,9 @@ from mypy.types import CallableType, Instance, Type, get_proper_type
 
 __all__ = ["TemporalRuntimePlugin", "plugin"]
 
-_STARTER = "temporal_runtime.client.WorkflowStarter"
-_HANDLE = "temporal_runtime.client.MethodHandle"
+_STARTERS = frozenset({"temporal_runtime.client.WorkflowStarter", "temporal_runtime.child.ChildStarter"})
+_CALLERS = frozenset({"temporal_runtime.child.ChildClient"})
+_HANDLES = frozenset({"temporal_runtime.handle.MethodHandle", "temporal_runtime.child.ChildHandle"})
 _COROUTINE = "typing.Coroutine"
 _WORKFLOW = "temporal_runtime.workflow.Workflow"
 _METADATA_KEY = "temporal_runtime"
@@ -96,7 +99,7 @@ def _entry_method(ctx: AttributeContext, workflow: Instance, name: str) -> Calla
 
 
 def _default_coroutine(ctx: AttributeContext) -> Instance | None:
-    """``Coroutine[Any, Any, MethodHandle[Any]]`` from the ``__getattr__`` declaration.
+    """``Coroutine[Any, Any, <Handle>[Any]]`` from the ``__getattr__`` declaration.
 
     Taken from there rather than looked up by name, because the checker can only look up
     modules that the checked code itself imports by that path.
@@ -108,27 +111,39 @@ def _default_coroutine(ctx: AttributeContext) -> Instance | None:
     if not isinstance(coroutine, Instance) or len(coroutine.args) != 3:
         return None
     handle = get_proper_type(coroutine.args[2])
-    if not isinstance(handle, Instance) or handle.type.fullname != _HANDLE:
+    if not isinstance(handle, Instance) or handle.type.fullname not in _HANDLES:
         return None
     return coroutine
 
 
-def _starter_attribute(ctx: AttributeContext, *, name: str) -> Type:
-    starter = get_proper_type(ctx.type)
-    coroutine = _default_coroutine(ctx)
-    if not isinstance(starter, Instance) or not starter.args or coroutine is None:
-        return ctx.default_attr_type
-    workflow = get_proper_type(starter.args[0])
+def _proxied_method(ctx: AttributeContext, name: str) -> CallableType | None:
+    proxy = get_proper_type(ctx.type)
+    if not isinstance(proxy, Instance) or not proxy.args:
+        return None
+    # The proxy's own members (async_, with_options, start, ...) are what they say they are.
+    if any(name in info.names for info in proxy.type.mro if info.fullname != "builtins.object"):
+        return None
+    workflow = get_proper_type(proxy.args[0])
     if not isinstance(workflow, Instance):
-        return ctx.default_attr_type
-    method = _entry_method(ctx, workflow, name)
-    if method is None:
+        return None
+    return _entry_method(ctx, workflow, name)
+
+
+def _caller_attribute(ctx: AttributeContext, *, name: str) -> Type:
+    method = _proxied_method(ctx, name)
+    return ctx.default_attr_type if method is None else method
+
+
+def _starter_attribute(ctx: AttributeContext, *, name: str) -> Type:
+    coroutine = _default_coroutine(ctx)
+    method = _proxied_method(ctx, name) if coroutine is not None else None
+    if coroutine is None or method is None:
         return ctx.default_attr_type
     returned = get_proper_type(method.ret_type)
     handle = get_proper_type(coroutine.args[2])
     assert isinstance(handle, Instance)
     # An ``async def`` is typed as returning Coroutine[Any, Any, R]: keep the coroutine and
-    # its parameters, swap R for MethodHandle[R].
+    # its parameters, swap R for MethodHandle[R] (or ChildHandle[R]).
     if isinstance(returned, Instance) and returned.type.fullname == _COROUTINE and len(returned.args) == 3:
         # mypy's copy_modified defaults are untyped sentinels, hence the pyright ignores.
         exact = handle.copy_modified(args=[returned.args[2]])  # pyright: ignore[reportUnknownMemberType]
@@ -138,13 +153,17 @@ def _starter_attribute(ctx: AttributeContext, *, name: str) -> Type:
 
 
 class TemporalRuntimePlugin(Plugin):
-    """Gives ``WorkflowStarter`` attributes the workflow method's signature, returning a handle."""
+    """Gives the proxies' attributes the workflow method's signature (returning a handle for starts)."""
 
     def get_attribute_hook(self, fullname: str) -> Callable[[AttributeContext], Type] | None:
-        """Hook the attributes that ``WorkflowStarter.__getattr__`` provides."""
+        """Hook the attributes that the proxies' ``__getattr__`` provides."""
         owner, _, name = fullname.rpartition(".")
-        if owner == _STARTER and name and not name.startswith("__"):
+        if not name or name.startswith("__"):
+            return None
+        if owner in _STARTERS:
             return functools.partial(_starter_attribute, name=name)
+        if owner in _CALLERS:
+            return functools.partial(_caller_attribute, name=name)
         return None
 
     def get_base_class_hook(self, fullname: str) -> Callable[[ClassDefContext], None] | None:

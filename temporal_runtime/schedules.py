@@ -15,9 +15,9 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import temporalio.client
 import temporalio.common
@@ -25,18 +25,16 @@ import temporalio.converter
 from pydantic import BaseModel, ConfigDict
 from temporalio.client import ScheduleOverlapPolicy
 
+from temporal_runtime._internal import _envelope
 from temporal_runtime._internal._failures import translate
-from temporal_runtime._internal._search import SearchAttributesInput, typed_search_attributes
+from temporal_runtime._internal._surface import EngineSurface
+from temporal_runtime._internal._temporal_options import start_kwargs
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.config import to_timedelta
-
-if TYPE_CHECKING:
-    from temporal_runtime.engine import TemporalEngine
+from temporal_runtime.errors import OptionError
+from temporal_runtime.options import StartOptions
 
 __all__ = ["ScheduleHandle", "ScheduleInfo", "ScheduleOverlapPolicy"]
-
-# The server turns cron strings into calendar specs; the schedule's memo keeps them as given.
-CRON_MEMO_KEY = "temporal_runtime.cron"
 
 
 class ScheduleInfo(BaseModel):
@@ -145,18 +143,16 @@ async def _crons(
     desc: temporalio.client.ScheduleDescription | temporalio.client.ScheduleListDescription, found: list[str]
 ) -> list[str]:
     memo = await desc.memo()
-    kept = memo.get(CRON_MEMO_KEY)
+    kept = memo.get(_envelope.CRON_MEMO_KEY)
     if isinstance(kept, list) and all(isinstance(c, str) for c in kept):  # pyright: ignore[reportUnknownVariableType]
         return [str(c) for c in kept]  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
     return found
 
 
 async def _method_from_memo(action: temporalio.client.ScheduleActionStartWorkflow) -> str | None:
-    from temporal_runtime.client import METHOD_MEMO_KEY
-
     if not action.memo:
         return None
-    payload = action.memo.get(METHOD_MEMO_KEY)
+    payload = action.memo.get(_envelope.METHOD_MEMO_KEY)
     if payload is None:
         return None
     if isinstance(payload, str):
@@ -165,45 +161,43 @@ async def _method_from_memo(action: temporalio.client.ScheduleActionStartWorkflo
     return decoded if isinstance(decoded, str) else None
 
 
+_UNSCHEDULABLE = ("start_delay", "id_conflict_policy", "id_reuse_policy")
+
+
 def build_schedule(
-    engine: TemporalEngine,
     workflow: WorkflowDefinition,
     method: MethodDefinition,
     kwargs: dict[str, Any],
+    options: StartOptions,
     *,
+    default_queue: str,
     cron: str | Sequence[str] | None,
     every: float | timedelta | Sequence[float | timedelta] | None,
-    workflow_id: str | None,
-    task_queue: str | None,
     paused: bool,
     note: str | None,
     overlap: ScheduleOverlapPolicy | None,
-    execution_timeout: float | timedelta | None,
-    retry_policy: temporalio.common.RetryPolicy | None,
-    memo: Mapping[str, Any] | None,
-    search_attributes: SearchAttributesInput | None,
     time_zone: str | None,
 ) -> temporalio.client.Schedule:
     """The temporalio `Schedule` that starts `method` with `kwargs` on `cron`/`every`."""
-    from temporal_runtime.client import METHOD_MEMO_KEY
-
+    where = f"engine.schedule({workflow.name}, {method.name!r}, ...)"
     crons = [cron] if isinstance(cron, str) else list(cron or [])
     intervals = list(every) if isinstance(every, Sequence) else ([] if every is None else [every])
     if not crons and not intervals:
-        raise ValueError(
-            f"engine.schedule({workflow.name}, {method.name!r}, ...): give cron='0 2 * * *' and/or "
-            "every=3600 (seconds or a timedelta)"
+        raise ValueError(f"{where}: give cron='0 2 * * *' and/or every=3600 (seconds or a timedelta)")
+    unsupported = [name for name in _UNSCHEDULABLE if getattr(options, name) is not None]
+    if unsupported:
+        raise OptionError(
+            f"{where}: {', '.join(unsupported)} cannot be set on a schedule's runs (the schedule "
+            "decides when they start, and each gets its own id); remove it"
         )
+    start = start_kwargs(options)
+    # Temporal appends the scheduled time to this id, so each run's id is unique.
+    start["id"] = options.workflow_id or f"{workflow.name}-{method.name}"
+    start["task_queue"] = options.task_queue or workflow.task_queue or default_queue
+    start["memo"] = _envelope.start_memo(method.name, options.memo)
+    attributes = start.pop("search_attributes", temporalio.common.TypedSearchAttributes.empty)
     action = temporalio.client.ScheduleActionStartWorkflow(
-        workflow.name,
-        {"method": method.name, "kwargs": kwargs},
-        # Temporal appends the scheduled time to this id, so each run's id is unique.
-        id=workflow_id or f"{workflow.name}-{method.name}",
-        task_queue=task_queue or workflow.task_queue or engine.task_queue,
-        execution_timeout=None if execution_timeout is None else to_timedelta(execution_timeout),
-        retry_policy=retry_policy,
-        memo={**(memo or {}), METHOD_MEMO_KEY: method.name},
-        typed_search_attributes=typed_search_attributes(search_attributes or {}),
+        workflow.name, _envelope.encode(method.name, kwargs), typed_search_attributes=attributes, **start
     )
     spec = temporalio.client.ScheduleSpec(
         cron_expressions=crons,
@@ -217,6 +211,27 @@ def build_schedule(
         policy=policy,
         state=temporalio.client.ScheduleState(paused=paused, note=note),
     )
+
+
+async def _create(
+    client: temporalio.client.Client,
+    workflow: WorkflowDefinition,
+    schedule_id: str,
+    schedule: temporalio.client.Schedule,
+    trigger_immediately: bool,
+) -> ScheduleHandle:
+    try:
+        handle = await client.create_schedule(
+            schedule_id,
+            schedule,
+            trigger_immediately=trigger_immediately,
+            memo={_envelope.CRON_MEMO_KEY: list(schedule.spec.cron_expressions)},
+        )
+    except Exception as err:
+        raise translate(
+            err, workflow_id=f"schedule:{schedule_id}", workflow_type=workflow.name, action="create schedule"
+        ) from err
+    return ScheduleHandle(handle)
 
 
 async def summary(entry: temporalio.client.ScheduleListDescription) -> ScheduleInfo:
@@ -251,3 +266,87 @@ async def summary(entry: temporalio.client.ScheduleListDescription) -> ScheduleI
         recent_workflow_ids=recent,
         next_action_times=next_times,
     )
+
+
+class ScheduleOperations(EngineSurface):
+    """Temporal Schedules on `TemporalEngine` (a base class of it): create, reach, list.
+
+    Example:
+        >>> async def demo(engine):  # doctest: +SKIP
+        ...     handle = await engine.schedule(ReportWorkflow, "build", schedule_id="r", every=3600)
+    """
+
+    @property
+    def client(self) -> temporalio.client.Client:
+        """The temporalio `Client` (provided by `TemporalEngine`)."""
+        raise NotImplementedError
+
+    async def schedule(
+        self,
+        workflow: type[Any] | str,
+        method: str | Callable[..., Any],
+        /,
+        *args: Any,
+        schedule_id: str,
+        cron: str | Sequence[str] | None = None,
+        every: float | timedelta | Sequence[float | timedelta] | None = None,
+        paused: bool = False,
+        note: str | None = None,
+        overlap: ScheduleOverlapPolicy | None = None,
+        time_zone: str | None = None,
+        trigger_immediately: bool = False,
+        **kwargs: Any,
+    ) -> ScheduleHandle:
+        """Create a Temporal Schedule that starts an entry method on `cron` and/or `every`.
+
+        The runs get the same ``{"method", "kwargs"}`` input as a direct start, with ids
+        ``<workflow_id or type-method>-<scheduled time>``. `overlap` says what happens when a
+        run is still going at the next time (default: skip it). Keywords named like a start
+        option (``workflow_id``, ``task_queue``, timeouts, ``retry_policy``, ``memo``,
+        ``search_attributes``) set it for every run; the other arguments go to the method.
+
+        Example:
+            >>> async def demo(engine):  # doctest: +SKIP
+            ...     nightly = await engine.schedule(ReportWorkflow, "build", "sales",
+            ...                                     schedule_id="nightly-sales", cron="0 2 * * *")
+        """
+        definition, method_def, bound, options = self._bind(workflow, method, args, kwargs)
+        self._require_running()
+        built = build_schedule(
+            definition,
+            method_def,
+            bound,
+            options.with_workflow_defaults(self.config.workflow),
+            default_queue=self.task_queue,
+            cron=cron,
+            every=every,
+            paused=paused,
+            note=note,
+            overlap=overlap,
+            time_zone=time_zone,
+        )
+        return await _create(self.client, definition, schedule_id, built, trigger_immediately)
+
+    def get_schedule(self, schedule_id: str) -> ScheduleHandle:
+        """A handle on an existing schedule.
+
+        Example:
+            >>> async def demo(engine):  # doctest: +SKIP
+            ...     await engine.get_schedule("nightly-sales").pause("maintenance")
+        """
+        self._require_running()
+        return ScheduleHandle(self.client.get_schedule_handle(schedule_id))
+
+    async def list_schedules(self, query: str | None = None) -> list[ScheduleInfo]:
+        """The schedules in this namespace (optionally filtered by a visibility `query`).
+
+        The list comes from the visibility store, so a schedule created a moment ago may
+        not be in it yet.
+
+        Example:
+            >>> async def demo(engine):  # doctest: +SKIP
+            ...     for s in await engine.list_schedules():
+            ...         print(s.schedule_id, s.paused)
+        """
+        self._require_running()
+        return [await summary(entry) async for entry in await self.client.list_schedules(query=query)]

@@ -2,36 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 import temporalio.activity
-import temporalio.common
 import temporalio.workflow
 from pydantic import TypeAdapter, ValidationError
 from temporalio.exceptions import ApplicationError
 
 from temporal_runtime._internal._signatures import make_type_adapter, read_signature
 from temporal_runtime._internal._validation import describe_validation_error
+from temporal_runtime.config import RuntimeConfig
 from temporal_runtime.errors import RegistrationError
+from temporal_runtime.options import ActivityOptions
 
 INVALID_INPUT = "InvalidActivityInput"
 INVALID_RESULT = "InvalidActivityResult"
-
-
-@dataclass(frozen=True, slots=True)
-class ActivityOptions:
-    """Timeouts, retry policy and task queue for scheduling an activity; None means unset."""
-
-    start_to_close: timedelta | None = None
-    schedule_to_close: timedelta | None = None
-    schedule_to_start: timedelta | None = None
-    heartbeat: timedelta | None = None
-    retry_policy: temporalio.common.RetryPolicy | None = None
-    task_queue: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,16 +38,59 @@ class ActivityDefinition:
     result_adapter: TypeAdapter[Any] | None
     defaults: ActivityOptions
     temporal_fn: Callable[..., Any] = field(repr=False)
+    # This activity's defaults over each configuration's, merged once per configuration
+    # (keyed by identity, which is cheaper than hashing the model; the entry keeps it alive).
+    _resolved: dict[int, tuple[RuntimeConfig, ActivityOptions]] = field(
+        default_factory=dict[int, tuple[RuntimeConfig, ActivityOptions]], repr=False, compare=False
+    )
 
     @property
     def task_queue(self) -> str | None:
         return self.defaults.task_queue
+
+    def options_for(self, call: ActivityOptions, config: RuntimeConfig) -> ActivityOptions:
+        """A call's options over this activity's defaults over the configuration's."""
+        found = self._resolved.get(id(config))
+        if found is None:
+            found = self._resolved[id(config)] = (
+                config,
+                self.defaults.over(ActivityOptions.from_config(config)),
+            )
+        base = found[1]
+        return base if call.is_empty() else call.over(base)
 
     def convert_result(self, value: Any) -> Any:
         """Turn the JSON value an activity returned into its declared `Result` type."""
         if self.result_adapter is None:
             return value
         return self.result_adapter.validate_python(value)
+
+    def decode_args(self, payloads: tuple[Any, ...]) -> Any:
+        """The validated input from the decoded payloads a worker received (raises non-retryably)."""
+        return _decode_args(self.name, self.args_adapter, payloads)
+
+    def check_result(self, value: Any) -> Any:
+        """The implementation's return value, validated against `Result` (raises non-retryably)."""
+        return _check_result(self.name, self.result_adapter, value)
+
+    def with_implementation(self, fn: Callable[..., Any]) -> ActivityDefinition:
+        """This activity served by `fn` instead (a test fake): same name, same validation.
+
+        `fn` takes the validated input (or nothing) and may be sync or async; it runs on the
+        event loop.
+        """
+
+        async def call(*args: Any) -> Any:
+            value = fn(*args)
+            return await value if inspect.isawaitable(value) else value
+
+        return dataclasses.replace(
+            self,
+            fn=fn,
+            is_async=True,
+            temporal_fn=_make_temporal_fn(self.name, call, True, self.args_adapter, self.result_adapter),
+            _resolved={},
+        )
 
 
 def _fail(message: str, kind: str) -> ApplicationError:

@@ -1,101 +1,29 @@
 """The hidden `@workflow.defn` class generated for each user workflow class.
 
-Its single run input is ``{"method": "<entry method>", "kwargs": {...}}``. The run method is
-declared to take one `RawValue`, so temporalio never decodes the input itself: decoding
-and validation happen here, and every problem with the input fails the workflow with a
-non-retryable `ApplicationError` (type ``InvalidWorkflowInput``) instead of failing
-workflow tasks forever.
+Its single run input is the envelope (`_envelope`). The run method is declared to take one
+`RawValue`, so temporalio never decodes the input itself: decoding and validation happen in
+`_envelope.decode`, and every problem with the input fails the workflow with a non-retryable
+`ApplicationError` (type ``InvalidWorkflowInput``) instead of failing workflow tasks forever.
+Handlers are thin: `_dispatch` holds the rules both runtimes share.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Coroutine
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any
 
 import temporalio.workflow as twf
 from temporalio.common import RawValue
-from temporalio.exceptions import ApplicationError
 
-from temporal_runtime._internal._runtime import RUNTIME_ATTR
+from temporal_runtime._internal import _dispatch, _envelope
 from temporal_runtime._internal._temporal_runtime import TemporalWorkflowRuntime
-from temporal_runtime._internal._workflow_defn import (
-    HandlerDefinition,
-    InputError,
-    MethodDefinition,
-    WorkflowDefinition,
-)
-
-INVALID_INPUT = "InvalidWorkflowInput"
-_ENVELOPE_KEYS = frozenset({"method", "kwargs"})
-
-
-def _invalid(defn: WorkflowDefinition, message: str) -> ApplicationError:
-    return ApplicationError(
-        f"{defn.name}: {message}. Start it with input "
-        '{"method": "<entry method>", "kwargs": {...}}; entry methods: ' + defn.entry_list(),
-        type=INVALID_INPUT,
-        non_retryable=True,
-    )
-
-
-def decode_envelope(
-    defn: WorkflowDefinition, args: tuple[Any, ...]
-) -> tuple[MethodDefinition, dict[str, Any]]:
-    """Check the run input and return the entry method with its validated kwargs."""
-    if len(args) != 1:
-        raise _invalid(defn, f"expected exactly one input, got {len(args)}")
-    raw = args[0]
-    if isinstance(raw, RawValue):
-        try:
-            value = twf.payload_converter().from_payload(raw.payload)
-        except Exception as err:
-            raise _invalid(defn, f"the input is not readable JSON ({type(err).__name__}: {err})") from None
-    else:
-        value = raw
-    if not isinstance(value, dict):
-        raise _invalid(defn, f"the input must be a JSON object, got {type(value).__name__}")
-    envelope: dict[str, Any] = value  # pyright: ignore[reportUnknownVariableType]
-    extra = set(envelope) - _ENVELOPE_KEYS
-    if extra:
-        raise _invalid(defn, f"unexpected key(s) {sorted(extra)} in the input")
-    if "method" not in envelope:
-        raise _invalid(defn, "the input has no 'method' key naming the entry method to run")
-    method_name = envelope["method"]
-    if not isinstance(method_name, str):
-        raise _invalid(defn, f"the input's 'method' must be a string, got {method_name!r}")
-    method = defn.methods.get(method_name)
-    if method is None:
-        raise _invalid(defn, f"cannot start {method_name!r}: {defn.explain_unknown(method_name)}")
-    kwargs = envelope.get("kwargs", {})
-    if not isinstance(kwargs, dict):
-        raise _invalid(defn, f"the input's 'kwargs' must be a JSON object, got {type(kwargs).__name__}")
-    try:
-        return method, method.validate_kwargs(kwargs)  # pyright: ignore[reportUnknownArgumentType]
-    except InputError as err:
-        raise _invalid(defn, str(err)) from None
-
-
-def run_to_completion(coro: Coroutine[Any, Any, Any], where: str) -> Any:
-    """Drive an `async def` query handler that never suspends, as queries must not wait."""
-    try:
-        coro.send(None)
-    except StopIteration as stop:
-        return stop.value
-    coro.close()
-    raise RuntimeError(f"{where} awaited something; a query must only read state and return")
+from temporal_runtime._internal._workflow_defn import HandlerDefinition, WorkflowDefinition
 
 
 def _make_signal(handler: HandlerDefinition) -> Callable[..., Any]:
     async def on_signal(self: Any, *args: Any) -> None:
-        try:
-            call_args = handler.validate_args(args)
-        except InputError as err:
-            # Temporal drops signals it cannot decode; a signal that fails validation is
-            # dropped the same way, loudly, rather than failing the whole workflow.
-            twf.logger.warning("dropping signal: %s", err)
-            return
-        result = getattr(self.instance, handler.attr)(*call_args)
+        result = _dispatch.signal(self.instance, handler, args, twf.logger)
         if inspect.isawaitable(result):
             await result
 
@@ -104,29 +32,19 @@ def _make_signal(handler: HandlerDefinition) -> Callable[..., Any]:
 
 def _make_query(handler: HandlerDefinition) -> Callable[..., Any]:
     def on_query(self: Any, *args: Any) -> Any:
-        try:
-            call_args = handler.validate_args(args)
-        except InputError as err:
-            raise ApplicationError(str(err), type="InvalidQueryInput", non_retryable=True) from None
-        result = getattr(self.instance, handler.attr)(*call_args)
-        if inspect.iscoroutine(result):
-            result = run_to_completion(result, handler.qualname)  # pyright: ignore[reportUnknownArgumentType]
-        return result
+        return _dispatch.query(self.instance, handler, args)
 
     return twf.query(name=handler.name)(on_query)
 
 
 def _make_update(handler: HandlerDefinition) -> Callable[..., Any]:
+    # temporalio runs the validator first and hands the handler the same raw arguments;
+    # converting them again is cheap, and keeps one path for both runtimes.
     async def on_update(self: Any, *args: Any) -> Any:
-        return await getattr(self.instance, handler.attr)(*handler.validate_args(args))
+        return await _dispatch.update(self.instance, handler, handler.validate_args(args))
 
     def validate(self: Any, *args: Any) -> None:
-        try:
-            call_args = handler.validate_args(args)
-        except InputError as err:
-            raise ApplicationError(str(err), type="InvalidUpdateInput", non_retryable=True) from None
-        if handler.validator is not None:
-            handler.validator(self.instance, *call_args)
+        _dispatch.validate_update(self.instance, handler, args)
 
     update = twf.update(name=handler.name)(on_update)
     update.validator(validate)
@@ -143,20 +61,15 @@ def _belong(fn: Callable[..., Any], defn: WorkflowDefinition, attr: str) -> Call
 
 def build_adapter(defn: WorkflowDefinition) -> type:
     """Generate the Temporal workflow class for `defn` (named `defn.adapter_name`)."""
-    user_cls = defn.cls
 
     def __init__(self: Any) -> None:
-        runtime = TemporalWorkflowRuntime()
-        instance: Any = cast(Any, user_cls).__new__(user_cls)
-        setattr(instance, RUNTIME_ATTR, runtime)
-        instance.__init__()
-        self.runtime = runtime
-        self.instance = instance
+        self.runtime = TemporalWorkflowRuntime()
+        self.instance = _dispatch.new_instance(defn, self.runtime)
 
     async def run(self: Any, *args: Any) -> Any:
-        method, kwargs = decode_envelope(defn, args)
+        method, kwargs = _envelope.decode(defn, args, twf.payload_converter())
         self.runtime.method = method.name
-        return await getattr(self.instance, method.name)(**kwargs)
+        return await _dispatch.run_entry(self.instance, method, kwargs)
 
     # temporalio reads hints through inspect.signature/get_type_hints: one RawValue input.
     run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
@@ -171,7 +84,7 @@ def build_adapter(defn: WorkflowDefinition) -> type:
     namespace: dict[str, Any] = {
         "__init__": __init__,
         "run": twf.run(run),
-        "__module__": user_cls.__module__,
+        "__module__": defn.cls.__module__,
         "__qualname__": defn.adapter_name,
         "__doc__": f"Temporal workflow {defn.name!r} generated by temporal_runtime for {defn.origin}.",
     }

@@ -9,10 +9,13 @@ import temporalio.workflow
 
 from temporal_runtime._internal import _registry
 from temporal_runtime._internal._adapter import build_adapter
-from temporal_runtime._internal._workflow_defn import WorkflowDefinition, build_workflow_definition
+from temporal_runtime._internal._workflow_defn import (
+    DEFINITION_ATTR,
+    WorkflowDefinition,
+    build_workflow_definition,
+)
 from temporal_runtime.errors import RegistrationError
 
-DEFINITION_ATTR = "__temporal_runtime__"
 _OPTIONS = frozenset({"name", "task_queue", "abstract"})
 
 

@@ -12,58 +12,18 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
 from random import Random
 from typing import Any, NoReturn, Protocol
 from uuid import UUID
 
 import temporalio.common
 
-from temporal_runtime._internal._activity_defn import ActivityDefinition, ActivityOptions
-from temporal_runtime.config import RuntimeConfig, current_config
+from temporal_runtime._internal._activity_defn import ActivityDefinition
+from temporal_runtime.config import RuntimeConfig
+from temporal_runtime.info import WorkflowInfo
+from temporal_runtime.options import ActivityOptions, ChildOptions
 
 RUNTIME_ATTR = "_temporal_runtime_"
-
-
-@dataclass(frozen=True, slots=True)
-class WorkflowInfo:
-    """Who is running: ids, type, entry method and attempt of the current workflow run.
-
-    Example:
-        >>> info = WorkflowInfo("order-1", "run-1", "OrderWorkflow", "process_order", 1,
-        ...                     "orders", "default", None)
-        >>> info.method
-        'process_order'
-    """
-
-    workflow_id: str
-    run_id: str
-    workflow_type: str
-    method: str
-    attempt: int
-    task_queue: str
-    namespace: str
-    start_time: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class ChildOptions:
-    """How to start a child workflow; None means the executor's default.
-
-    `parent_close_policy` is a `temporalio.workflow.ParentClosePolicy` (re-exported as
-    `temporal_runtime.ParentClosePolicy`); None means TERMINATE, Temporal's default.
-    """
-
-    workflow_id: str | None = None
-    task_queue: str | None = None
-    parent_close_policy: Any = None
-    execution_timeout: timedelta | None = None
-    run_timeout: timedelta | None = None
-    task_timeout: timedelta | None = None
-    retry_policy: temporalio.common.RetryPolicy | None = None
-    memo: Mapping[str, Any] | None = None
-    search_attributes: temporalio.common.TypedSearchAttributes | None = None
-    id_reuse_policy: temporalio.common.WorkflowIDReusePolicy | None = None
 
 
 class ChildRun(Protocol):
@@ -113,23 +73,44 @@ class WorkflowRuntime(Protocol):
 
     method: str
 
+    @property
+    def config(self) -> RuntimeConfig:
+        """The configuration of the engine running this workflow (activity defaults, ...)."""
+        ...
+
     async def execute_activity(
         self, defn: ActivityDefinition, args: Any, options: ActivityOptions, *, local: bool
-    ) -> Any: ...
+    ) -> Any:
+        """Run an activity with resolved options; its result converted to its `Result`."""
+        ...
 
-    async def sleep(self, duration: timedelta) -> None: ...
+    async def sleep(self, duration: timedelta) -> None:
+        """A durable timer."""
+        ...
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None: ...
+    async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None:
+        """Wait for `predicate()`; `TimeoutError` after `timeout`."""
+        ...
 
-    def now(self) -> datetime: ...
+    def now(self) -> datetime:
+        """The deterministic current time."""
+        ...
 
-    def uuid4(self) -> UUID: ...
+    def uuid4(self) -> UUID:
+        """A deterministic UUID."""
+        ...
 
-    def random(self) -> Random: ...
+    def random(self) -> Random:
+        """A deterministic `Random`."""
+        ...
 
-    def logger(self) -> logging.LoggerAdapter[logging.Logger] | logging.Logger: ...
+    def logger(self) -> logging.LoggerAdapter[logging.Logger] | logging.Logger:
+        """A logger that carries the run's ids."""
+        ...
 
-    def info(self) -> WorkflowInfo: ...
+    def info(self) -> WorkflowInfo:
+        """Who is running."""
+        ...
 
     async def start_child(
         self, workflow: str, envelope: Mapping[str, Any], options: ChildOptions
@@ -158,36 +139,3 @@ class WorkflowRuntime(Protocol):
     ) -> None:
         """Set each typed key to its value; a value of None removes that attribute."""
         ...
-
-
-@lru_cache(maxsize=8)
-def _config_activity_options(config: RuntimeConfig) -> ActivityOptions:
-    return ActivityOptions(
-        start_to_close=config.activity.start_to_close,
-        schedule_to_close=config.activity.schedule_to_close,
-        heartbeat=config.activity.heartbeat,
-        retry_policy=config.retry.to_retry_policy(),
-    )
-
-
-def resolve_activity_options(defn: ActivityDefinition | None, call: ActivityOptions) -> ActivityOptions:
-    """Call options win, then the activity definition's, then the configuration's."""
-    # A frozen model hashes at runtime; the stubs of BaseModel do not say so.
-    base = _config_activity_options(current_config())  # pyright: ignore[reportArgumentType]
-    layers = (call, defn.defaults) if defn is not None else (call,)
-
-    def pick(attr: str) -> Any:
-        for layer in layers:
-            value = getattr(layer, attr)
-            if value is not None:
-                return value
-        return getattr(base, attr)
-
-    return ActivityOptions(
-        start_to_close=pick("start_to_close"),
-        schedule_to_close=pick("schedule_to_close"),
-        schedule_to_start=pick("schedule_to_start"),
-        heartbeat=pick("heartbeat"),
-        retry_policy=pick("retry_policy"),
-        task_queue=pick("task_queue"),
-    )

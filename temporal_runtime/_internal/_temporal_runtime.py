@@ -7,16 +7,35 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from random import Random
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 from uuid import UUID
 
 import temporalio.common
 import temporalio.exceptions
 import temporalio.workflow as twf
 
-from temporal_runtime._internal._activity_defn import ActivityDefinition, ActivityOptions
+from temporal_runtime._internal._activity_defn import ActivityDefinition
 from temporal_runtime._internal._logging import MethodLoggerAdapter
-from temporal_runtime._internal._runtime import ChildOptions, ContinueAsNew, WorkflowInfo
+from temporal_runtime._internal._runtime import ContinueAsNew
+from temporal_runtime._internal._temporal_options import activity_kwargs, start_kwargs
+from temporal_runtime.config import RuntimeConfig, current_config
+from temporal_runtime.info import WorkflowInfo
+from temporal_runtime.options import ActivityOptions, ChildOptions
+
+# The name under which an engine's worker hands its configuration to the workflows it runs
+# (a temporalio extern function: set outside the sandbox, per worker, read inside it).
+CONFIG_EXTERN = "__temporal_runtime_config"
+
+
+def engine_config() -> RuntimeConfig:
+    """The configuration of the engine whose worker runs the current workflow.
+
+    A worker built outside an engine (a plain temporalio Worker or Replayer) hands none: the
+    process's default configuration applies then.
+    """
+    externs = cast("Mapping[str, Callable[[], Any]]", twf.extern_functions())  # pyright: ignore[reportUnknownMemberType]
+    provide = externs.get(CONFIG_EXTERN)
+    return cast(RuntimeConfig, provide()) if provide is not None else current_config()
 
 
 def _cancelled(err: BaseException) -> asyncio.CancelledError | None:
@@ -58,11 +77,18 @@ class TemporalChildRun:
 class TemporalWorkflowRuntime:
     """Runs a workflow instance's helpers through `temporalio.workflow`."""
 
-    __slots__ = ("_logger", "method")
+    __slots__ = ("_config", "_logger", "method")
 
     def __init__(self) -> None:
         self.method = ""
         self._logger: MethodLoggerAdapter | None = None
+        self._config: RuntimeConfig | None = None
+
+    @property
+    def config(self) -> RuntimeConfig:
+        if self._config is None:
+            self._config = engine_config()
+        return self._config
 
     async def execute_activity(
         self, defn: ActivityDefinition, args: Any, options: ActivityOptions, *, local: bool
@@ -80,26 +106,10 @@ class TemporalWorkflowRuntime:
         self, defn: ActivityDefinition, args: Any, options: ActivityOptions, *, local: bool
     ) -> Any:
         arg_list = [args] if defn.takes_args else []
+        kwargs = activity_kwargs(options, local=local)
         if local:
-            result = await twf.execute_local_activity(
-                defn.name,
-                args=arg_list,
-                start_to_close_timeout=options.start_to_close,
-                schedule_to_close_timeout=options.schedule_to_close,
-                retry_policy=options.retry_policy,
-            )
-        else:
-            result = await twf.execute_activity(
-                defn.name,
-                args=arg_list,
-                task_queue=options.task_queue,
-                start_to_close_timeout=options.start_to_close,
-                schedule_to_close_timeout=options.schedule_to_close,
-                schedule_to_start_timeout=options.schedule_to_start,
-                heartbeat_timeout=options.heartbeat,
-                retry_policy=options.retry_policy,
-            )
-        return result
+            return await twf.execute_local_activity(defn.name, args=arg_list, **kwargs)
+        return await twf.execute_activity(defn.name, args=arg_list, **kwargs)
 
     async def sleep(self, duration: timedelta) -> None:
         await twf.sleep(duration)
@@ -138,25 +148,7 @@ class TemporalWorkflowRuntime:
     async def start_child(
         self, workflow: str, envelope: Mapping[str, Any], options: ChildOptions
     ) -> TemporalChildRun:
-        extra: dict[str, Any] = {}
-        if options.parent_close_policy is not None:
-            extra["parent_close_policy"] = options.parent_close_policy
-        if options.id_reuse_policy is not None:
-            extra["id_reuse_policy"] = options.id_reuse_policy
-        if options.search_attributes is not None:
-            extra["search_attributes"] = options.search_attributes
-        handle = await twf.start_child_workflow(
-            workflow,
-            dict(envelope),
-            id=options.workflow_id,
-            task_queue=options.task_queue,
-            execution_timeout=options.execution_timeout,
-            run_timeout=options.run_timeout,
-            task_timeout=options.task_timeout,
-            retry_policy=options.retry_policy,
-            memo=options.memo,
-            **extra,
-        )
+        handle = await twf.start_child_workflow(workflow, dict(envelope), **start_kwargs(options))
         return TemporalChildRun(handle)
 
     def continue_as_new(self, request: ContinueAsNew) -> NoReturn:

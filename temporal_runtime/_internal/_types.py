@@ -6,13 +6,10 @@ proxy, `exec`, activities and handles relate to the user's own signatures.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, Protocol, overload
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from typing_extensions import ParamSpec, TypeVar
-
-if TYPE_CHECKING:
-    from temporal_runtime.activity import Activity
 
 # A user's workflow class (the type a proxy stands for).
 WorkflowType = TypeVar("WorkflowType")
@@ -59,24 +56,3 @@ class SupportsWorkflowClient(Protocol):
     def workflow_client(self, workflow: type[WorkflowType], /) -> WorkflowType:
         """The typed proxy of `workflow` on this engine."""
         ...
-
-
-class ActivityDecorator(Protocol[ArgsType, ResultType]):
-    """What ``activity_def(name, Result=...)`` returns: `Result` given, the signature kept."""
-
-    def __call__(
-        self, fn: Callable[MethodParams, ReturnType], /
-    ) -> Activity[ArgsType, ResultType, MethodParams, ReturnType]: ...
-
-
-class InferringActivityDecorator(Protocol[ArgsType]):
-    """What ``activity_def(name)`` returns: the result type read from the implementation."""
-
-    @overload
-    def __call__(
-        self, fn: Callable[MethodParams, Coroutine[Any, Any, ReturnType]], /
-    ) -> Activity[ArgsType, ReturnType, MethodParams, Coroutine[Any, Any, ReturnType]]: ...
-    @overload
-    def __call__(
-        self, fn: Callable[MethodParams, ReturnType], /
-    ) -> Activity[ArgsType, ReturnType, MethodParams, ReturnType]: ...

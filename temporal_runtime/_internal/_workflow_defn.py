@@ -16,10 +16,12 @@ from pydantic import TypeAdapter, ValidationError
 
 from temporal_runtime._internal._signatures import ParamInfo, read_signature
 from temporal_runtime._internal._validation import describe_validation_error
-from temporal_runtime.errors import RegistrationError
+from temporal_runtime.errors import RegistrationError, UnknownMethodError
 
 HandlerKind = Literal["signal", "query", "update"]
 HANDLER_ATTR = "__temporal_runtime_handler__"
+# Where the metaclass stores each class's definition.
+DEFINITION_ATTR = "__temporal_runtime__"
 
 # Names `Workflow` adds to user classes; a user attribute with one of these names would
 # silently break the runtime, so defining one is a registration error.
@@ -165,6 +167,8 @@ class WorkflowDefinition:
     queries: Mapping[str, HandlerDefinition]
     updates: Mapping[str, HandlerDefinition]
     adapter: type | None = field(default=None, compare=False)
+    # The proxy classes made for this workflow, by proxy kind (see _proxy.proxy_class).
+    proxy_classes: dict[type, type] = field(default_factory=dict[type, type], compare=False, repr=False)
 
     @property
     def adapter_name(self) -> str:
@@ -182,11 +186,16 @@ class WorkflowDefinition:
         )
 
     def method(self, name: str) -> MethodDefinition:
-        """The entry method `name`, or an `AttributeError` that lists the ones that exist."""
+        """The entry method `name`, or an `UnknownMethodError` that lists the ones that exist."""
         found = self.methods.get(name)
         if found is None:
-            raise AttributeError(
-                f"{self.cls.__name__} has no entry method '{name}'; entry methods: {self.entry_list()}"
+            why = self.explain_unknown(name)
+            detail = "" if why.endswith("is not an entry method") else f" ({why})"
+            raise UnknownMethodError(
+                f"{self.cls.__name__} has no entry method '{name}'{detail}; "
+                f"entry methods: {self.entry_list()}",
+                name=name,
+                obj=self.cls,
             )
         return found
 

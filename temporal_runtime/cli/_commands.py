@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, create_model
 
+from temporal_runtime._internal import _envelope
 from temporal_runtime._internal._workflow_defn import InputError, MethodDefinition, WorkflowDefinition
 from temporal_runtime.cli._discovery import (
     UsageError,
@@ -17,9 +18,10 @@ from temporal_runtime.cli._discovery import (
     resolve_method,
 )
 from temporal_runtime.cli._output import Output, Progress, dumps, jsonable, table, when
-from temporal_runtime.client import METHOD_MEMO_KEY, MethodHandle, StartOptions, WorkflowStatus
+from temporal_runtime.client import MethodHandle, WorkflowStatus
 from temporal_runtime.config import load_config
 from temporal_runtime.engine import TemporalEngine
+from temporal_runtime.options import StartOptions
 
 # `--status` words -> the ExecutionStatus values of Temporal's visibility queries.
 VISIBILITY_STATUS = {
@@ -230,7 +232,7 @@ async def cmd_list(args: argparse.Namespace, out: Output) -> int:
     async with make_engine(args) as engine:
         async for execution in engine.client.list_workflows(query or None, limit=args.limit):
             memo = await execution.memo()
-            method = memo.get(METHOD_MEMO_KEY)
+            method = _envelope.recorded_method(memo)
             if args.method and method != args.method:
                 continue
             rows.append(

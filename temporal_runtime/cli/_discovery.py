@@ -13,8 +13,7 @@ from types import ModuleType
 from typing import Any
 
 from temporal_runtime._internal import _registry
-from temporal_runtime._internal._metaclass import DEFINITION_ATTR
-from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
+from temporal_runtime._internal._workflow_defn import DEFINITION_ATTR, MethodDefinition, WorkflowDefinition
 
 
 class UsageError(Exception):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from temporal_runtime._internal import _registry
+from temporal_runtime.cli._commands import make_engine
 from temporal_runtime.cli._discovery import UsageError, import_modules
 from temporal_runtime.cli._health import HealthServer
 from temporal_runtime.cli._output import Output
@@ -47,8 +48,6 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
 
 async def cmd_worker(args: argparse.Namespace, out: Output) -> int:
     """``worker MODULE ...``: serve the modules' workflows and activities until SIGTERM/SIGINT."""
-    from temporal_runtime.cli._commands import make_engine
-
     import_modules([*args.modules, *(args.module or [])])
     if not _registry.workflows.names() and not _registry.activities.names():
         raise UsageError(

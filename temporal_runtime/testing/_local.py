@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 import uuid
 from collections.abc import AsyncGenerator, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -14,52 +13,47 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from temporal_runtime._internal import _registry
-from temporal_runtime._internal._activity_defn import (
-    ActivityDefinition,
-    _make_temporal_fn,  # pyright: ignore[reportPrivateUsage]
-)
 from temporal_runtime.activity import Activity
 from temporal_runtime.devserver import DevServer, find_temporal_cli
 from temporal_runtime.engine import TemporalEngine
 from temporal_runtime.errors import RegistrationError
 
 __all__ = [
-    "activity_overrides",
     "local_engine",
+    "served_activities",
     "start_dev_server",
     "start_time_skipping_environment",
     "wait_until_serving",
 ]
 
 
-def _fake_entry(defn: ActivityDefinition, fake: Callable[..., Any]) -> Callable[..., Any]:
-    async def call(*args: Any) -> Any:
-        value = fake(*args)
-        return await value if inspect.isawaitable(value) else value
-
-    # Same name and the same input/result validation as the real activity on a worker.
-    return _make_temporal_fn(defn.name, call, True, defn.args_adapter, defn.result_adapter)
-
-
-def activity_overrides(
+def served_activities(
     activities: Mapping[Activity[Any, Any] | str, Callable[..., Any]] | None,
-) -> dict[str, Callable[..., Any]]:
-    """Worker entries that serve each fake under its real activity's name.
+) -> list[Activity[Any, Any]] | None:
+    """Every registered activity, each replaced by its fake where `activities` gives one.
+
+    The fakes keep their real activity's name and input/result validation. None when there
+    are no fakes (the engine then serves every registered activity itself).
 
     Example:
-        >>> activity_overrides(None)
-        {}
+        >>> served_activities(None) is None
+        True
     """
-    found: dict[str, Callable[..., Any]] = {}
-    for key, fake in (activities or {}).items():
+    if not activities:
+        return None
+    fakes: dict[str, Callable[..., Any]] = {}
+    for key, fake in activities.items():
         defn = key.definition if isinstance(key, Activity) else _registry.activities.get(key)
         if defn is None:
             raise RegistrationError(
                 f"local_engine(activities=...): no activity named {key!r} is registered; "
                 f"known: {_registry.activities.names()}"
             )
-        found[defn.name] = _fake_entry(defn, fake)
-    return found
+        fakes[defn.name] = fake
+    return [
+        Activity(defn.with_implementation(fakes[defn.name]) if defn.name in fakes else defn)
+        for defn in _registry.activities.all()
+    ]
 
 
 async def start_time_skipping_environment() -> WorkflowEnvironment:
@@ -141,28 +135,24 @@ async def local_engine(
         ...         result = await OrderWorkflow.client(engine).process_order(order)
     """
     engine_options.setdefault("task_queue", f"test-{uuid.uuid4().hex[:12]}")
-    overrides = activity_overrides(activities)
+    served = served_activities(activities)
+    if served is not None:
+        engine_options["activities"] = served
     if client is not None or address is not None:
-        async with TemporalEngine(
-            url=address, client=client, activity_overrides=overrides, **engine_options
-        ) as engine:
+        async with TemporalEngine(url=address, client=client, **engine_options) as engine:
             yield engine
         return
     if time_skipping:
         env = await start_time_skipping_environment()
         try:
-            async with TemporalEngine(
-                client=env.client, activity_overrides=overrides, **engine_options
-            ) as engine:
+            async with TemporalEngine(client=env.client, **engine_options) as engine:
                 yield engine
         finally:
             await env.shutdown()
         return
     server = await start_dev_server()
     try:
-        async with TemporalEngine(
-            url=server.address, activity_overrides=overrides, **engine_options
-        ) as engine:
+        async with TemporalEngine(url=server.address, **engine_options) as engine:
             yield engine
     finally:
         await server.stop()

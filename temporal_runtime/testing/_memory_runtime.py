@@ -19,18 +19,20 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from random import Random
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 from uuid import UUID
 
 import temporalio.common
 import temporalio.exceptions
 
-from temporal_runtime._internal._activity_defn import ActivityDefinition, ActivityOptions
-from temporal_runtime._internal._runtime import ChildOptions, ContinueAsNew, WorkflowInfo
+from temporal_runtime._internal._activity_defn import ActivityDefinition
+from temporal_runtime._internal._runtime import ContinueAsNew
 from temporal_runtime.client import ExecutionStatus
-
-if TYPE_CHECKING:
-    from temporal_runtime.testing._memory import Execution, Scheduler
+from temporal_runtime.config import RuntimeConfig
+from temporal_runtime.info import WorkflowInfo
+from temporal_runtime.options import ActivityOptions, ChildOptions
+from temporal_runtime.testing._memory import Scheduler
+from temporal_runtime.testing._memory_state import ContinuedAsNew, Execution, json_round_trip
 
 _log = logging.getLogger("temporal_runtime.testing.workflow")
 
@@ -48,8 +50,9 @@ def describe_predicate(predicate: Callable[[], bool]) -> str:
 class InMemoryWorkflowRuntime:
     """Runs one workflow instance's helpers against an `InMemoryEngine`."""
 
-    def __init__(self, scheduler: Scheduler, execution: Execution) -> None:
+    def __init__(self, scheduler: Scheduler, execution: Execution, config: RuntimeConfig) -> None:
         self.method = execution.method.name
+        self.config = config
         self._scheduler = scheduler
         self._execution = execution
         # Seeded from the run id, so a run's "random" values are the same each time it runs.
@@ -58,17 +61,28 @@ class InMemoryWorkflowRuntime:
             _log, {"workflow_id": execution.workflow_id, "run_id": execution.run_id}
         )
 
+    def _alive(self) -> None:
+        # A run that has closed (terminated, timed out) runs nothing more, not even the
+        # cleanup its code would do on cancellation: a server would not run it either.
+        if not self._execution.running:
+            raise asyncio.CancelledError(
+                f"{self._execution.label} has closed ({self._execution.status.value})"
+            )
+
     async def execute_activity(
         self, defn: ActivityDefinition, args: Any, options: ActivityOptions, *, local: bool
     ) -> Any:
+        self._alive()
         with self._execution.waiting(f"activity '{defn.name}'"):
             return await self._scheduler.run_activity(self._execution, defn, args, options, local=local)
 
     async def sleep(self, duration: timedelta) -> None:
+        self._alive()
         with self._execution.waiting(f"sleep({duration.total_seconds():g}s)"):
             await self._scheduler.clock.timer(duration, f"{self._execution.label} sleep")
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None:
+        self._alive()
         if predicate():
             return
         what = f"wait_until({describe_predicate(predicate)})"
@@ -111,7 +125,7 @@ class InMemoryWorkflowRuntime:
             run_id=ex.run_id,
             workflow_type=ex.definition.name,
             method=self.method,
-            attempt=1,
+            attempt=ex.attempt,
             task_queue=ex.task_queue,
             namespace="default",
             start_time=ex.start_time,
@@ -120,6 +134,7 @@ class InMemoryWorkflowRuntime:
     async def start_child(
         self, workflow: str, envelope: Mapping[str, Any], options: ChildOptions
     ) -> InMemoryChildRun:
+        self._alive()
         child = self._scheduler.start_child(self._execution, workflow, dict(envelope), options)
         # Let the child's task begin, as the parent resumes only after the start event.
         await asyncio.sleep(0)
@@ -146,18 +161,6 @@ class InMemoryWorkflowRuntime:
             else:
                 current[key.name] = value
         self._execution.events += 1
-
-
-class ContinuedAsNew(BaseException):
-    """Unwinds a run that called `continue_as_new`.
-
-    A BaseException, like temporalio's, so ``except Exception`` in workflow code does not
-    swallow it.
-    """
-
-    def __init__(self, request: ContinueAsNew) -> None:
-        super().__init__(f"continue as new: {request.workflow}.{request.envelope.get('method')}")
-        self.request = request
 
 
 _CHILD_FAILED = {
@@ -223,8 +226,6 @@ class InMemoryChildRun:
         raise error from run.failure
 
     async def signal(self, name: str, args: Sequence[Any]) -> None:
-        from temporal_runtime.testing._memory import json_round_trip
-
         run = self._child.latest
         if not run.running:
             raise temporalio.exceptions.ApplicationError(

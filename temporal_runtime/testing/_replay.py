@@ -7,17 +7,15 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from temporal_runtime._internal import _registry
-from temporal_runtime._internal._metaclass import DEFINITION_ATTR
-from temporal_runtime._internal._workflow_defn import WorkflowDefinition
-from temporal_runtime.engine import DEFAULT_PASSTHROUGH, TemporalEngine
+from temporal_runtime._internal import _envelope, _registry
+from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, sandbox_runner
+from temporal_runtime.engine import TemporalEngine
 from temporal_runtime.errors import TemporalRuntimeError
 
 __all__ = ["ReplayError", "export_history", "replay", "replay_history"]
@@ -83,14 +81,11 @@ def _events(history: dict[str, Any]) -> list[dict[str, Any]]:
 def _started_method(history: dict[str, Any]) -> str | None:
     """The entry method in the start event's ``{"method", "kwargs"}`` input."""
     try:
-        first = _events(history)[0]
-        attrs = first["workflowExecutionStartedEventAttributes"]
-        payload = attrs["input"]["payloads"][0]
-        value: Any = pydantic_data_converter.payload_converter.from_payload(_payload(payload))
+        attrs = _events(history)[0]["workflowExecutionStartedEventAttributes"]
+        payloads = [_payload(p) for p in attrs["input"]["payloads"]]
     except Exception:
         return None
-    method: Any = cast(dict[str, Any], value).get("method") if isinstance(value, dict) else None
-    return method if isinstance(method, str) else None
+    return _envelope.method_in_payloads(payloads, pydantic_data_converter.payload_converter)
 
 
 def _payload(raw: dict[str, Any]) -> Any:
@@ -118,21 +113,6 @@ def _event_type(history: dict[str, Any], event_id: int | None) -> str | None:
     return None
 
 
-def _definition(workflow: type[Any] | str) -> WorkflowDefinition:
-    if isinstance(workflow, str):
-        found = _registry.workflows.get(workflow)
-        if found is None:
-            raise LookupError(
-                f"no workflow named {workflow!r} is defined in this process; import its module first "
-                f"(known: {_registry.workflows.names()})"
-            )
-        return found
-    definition: WorkflowDefinition | None = getattr(workflow, DEFINITION_ATTR, None)
-    if definition is None or definition.adapter is None:
-        raise TypeError(f"{workflow!r} is not a concrete Workflow subclass")
-    return definition
-
-
 async def replay_history(
     history: str | bytes | os.PathLike[str] | dict[str, Any],
     workflow: type[Any] | str,
@@ -149,13 +129,12 @@ async def replay_history(
         ...     await replay_history(Path("tests/fixtures/histories/orders.json"), OrderWorkflow)
     """
     data = _history_dict(history)
-    definition = _definition(workflow)
+    definition = _registry.workflow_definition(workflow)
     workflow_id = workflow_id or str(data.get("workflowId") or f"replay-{definition.name}")
-    restrictions = SandboxRestrictions.default.with_passthrough_modules(*DEFAULT_PASSTHROUGH)
     replayer = Replayer(
         workflows=[definition.adapter] if definition.adapter is not None else [],
         data_converter=pydantic_data_converter,
-        workflow_runner=SandboxedWorkflowRunner(restrictions=restrictions),
+        workflow_runner=sandbox_runner(DEFAULT_PASSTHROUGH),
     )
     events_only = {k: v for k, v in data.items() if k != "workflowId"}
     result = await replayer.replay_workflow(

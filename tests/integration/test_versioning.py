@@ -15,7 +15,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from temporalio.workflow import NondeterminismError
 
 from temporal_runtime import DevServer, TemporalEngine, Workflow
-from temporal_runtime.engine import DEFAULT_PASSTHROUGH
+from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH
 from temporal_runtime.workflow import definition_of
 from tests.integration import _versioning_v2 as v2
 from tests.integration._engines import engine_serving

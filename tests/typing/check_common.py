@@ -10,7 +10,8 @@ from examples.data_pipeline import DataPipelineWorkflow, ProcessDataInput, Proce
 from examples.orders import Order as SeedOrder
 from examples.orders import OrderProcessingWorkflow
 from examples.orders import OrderResult as SeedOrderResult
-from temporal_runtime import MethodHandle, TemporalEngine, Workflow
+from temporal_runtime import ChildHandle, MethodHandle, TemporalEngine, Workflow
+from temporal_runtime.child import ChildClient
 from tests.typing._defs import (
     ChargeArgs,
     ChargeResult,
@@ -97,6 +98,19 @@ class ActivityUser(Workflow):
         assert_type(await self.exec("typing_charge", {"amount": 1}), Any)
         assert_type(await self.exec_local(charge, args), ChargeResult)
         assert_type(await self.exec_local(ping, timeout=5), int)
+
+
+class ChildUser(Workflow):
+    async def run(self) -> None:
+        order = Order(order_id="1")
+        child = self.child(OrderWorkflow, execution_timeout=60)
+        assert_type(child, ChildClient[OrderWorkflow])
+        assert_type(await child.start(OrderWorkflow.process, order), ChildHandle[OrderResult])
+        assert_type(await child.async_.start(OrderWorkflow.count), ChildHandle[int])
+        handle = await child.with_options(workflow_id="c-1").start(OrderWorkflow.process, order, priority=2)
+        assert_type(await handle, OrderResult)
+        assert_type(await handle.result(), OrderResult)
+        assert_type(await child.start("process", order), ChildHandle[Any])
 
 
 async def direct_activity_calls() -> None:

@@ -75,6 +75,18 @@ class ActivityMisuse(Workflow):
         assert wrong
 
 
+class ChildMisuse(Workflow):
+    async def run(self) -> None:
+        child = self.child(OrderWorkflow)
+        child.after(60)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+        await child.start(OrderWorkflow.process, Other(x=1))  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType, reportCallIssue]
+        await child.start(OtherWorkflow.run)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType, reportCallIssue]
+        self.child(OrderWorkflow, bogus=1)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+        child.with_options(start_delay=5)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+        result: OrderResult = await child.start(OrderWorkflow.process, ORDER)  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+        assert result
+
+
 async def direct_activity_calls() -> None:
     charge_sync(Other(x=1))  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     await charge()  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]

@@ -9,7 +9,7 @@ from examples.data_pipeline import DataPipelineWorkflow, ProcessDataInput, Proce
 from examples.orders import Order as SeedOrder
 from examples.orders import OrderProcessingWorkflow
 from examples.orders import OrderResult as SeedOrderResult
-from temporal_runtime import MethodHandle, TemporalEngine
+from temporal_runtime import ChildHandle, MethodHandle, TemporalEngine, Workflow
 from tests.typing._defs import Order, OrderResult, OrderWorkflow, Other
 
 
@@ -36,6 +36,17 @@ async def starter_errors(engine: TemporalEngine) -> None:
     await wf.async_.process(Order(order_id="1"), workflow_id="x")  # type: ignore[call-arg]
     result: OrderResult = await wf.async_.process(Order(order_id="1"))  # type: ignore[assignment]
     assert result
+
+
+class ChildCalls(Workflow):
+    async def run(self) -> None:
+        child = self.child(OrderWorkflow)
+        assert_type(await child.process(Order(order_id="1")), OrderResult)
+        assert_type(await child.async_.process(Order(order_id="1")), ChildHandle[OrderResult])
+        assert_type(await child.with_options(workflow_id="c").count(), int)
+        await child.process(Other(x=1))  # type: ignore[arg-type]
+        await child.nope()  # type: ignore[attr-defined]
+        await child.async_.approve("alice")  # type: ignore[attr-defined]
 
 
 async def seed_examples(engine: TemporalEngine) -> None:

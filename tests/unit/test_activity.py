@@ -48,7 +48,7 @@ def test_decorator_form_infers_types_and_keeps_defaults() -> None:
     assert (defn.args_type, defn.result_type) == (Mail, str)
     assert not defn.is_async
     assert defn.takes_args
-    assert defn.defaults.start_to_close == timedelta(seconds=30)
+    assert defn.defaults.timeout == timedelta(seconds=30)
     assert defn.task_queue == "pay"
     assert charge(Mail(to="b")) == "charged b"
 

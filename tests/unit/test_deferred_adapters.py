@@ -9,8 +9,9 @@ import temporalio.activity
 import temporalio.workflow
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from temporal_runtime._internal._activity_defn import ActivityOptions, build_activity_definition
+from temporal_runtime._internal._activity_defn import build_activity_definition
 from temporal_runtime._internal._signatures import _DeferredTypeAdapter, make_type_adapter, read_signature
+from temporal_runtime.options import ActivityOptions
 
 
 class Item(BaseModel):

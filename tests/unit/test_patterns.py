@@ -20,8 +20,9 @@ from temporal_runtime import (
     WorkflowCancelled,
     wf_update,
 )
-from temporal_runtime._internal._runtime import RUNTIME_ATTR, ChildOptions, ContinueAsNew
+from temporal_runtime._internal._runtime import RUNTIME_ATTR, ContinueAsNew
 from temporal_runtime._internal._search import search_attribute_pairs, typed_search_attributes
+from temporal_runtime.options import ChildOptions
 
 
 class Unit(Workflow):

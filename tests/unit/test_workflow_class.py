@@ -19,9 +19,11 @@ from temporal_runtime import (
     activity_def,
     wf_signal,
 )
-from temporal_runtime._internal._activity_defn import ActivityDefinition, ActivityOptions
+from temporal_runtime._internal._activity_defn import ActivityDefinition
 from temporal_runtime._internal._runtime import RUNTIME_ATTR
 from temporal_runtime.client import WorkflowClient, WorkflowStarter
+from temporal_runtime.config import RuntimeConfig
+from temporal_runtime.options import ActivityOptions
 from tests.integration.workflows_for_tests import FIXED_QUEUE, EngineOpsWorkflow
 
 
@@ -131,6 +133,7 @@ class RecordingRuntime:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, Any, ActivityOptions, bool]] = []
+        self.config = RuntimeConfig()
 
     async def execute_activity(
         self, defn: ActivityDefinition, args: Any, options: ActivityOptions, *, local: bool
@@ -157,13 +160,13 @@ async def test_exec_accepts_temporalio_and_our_retry_policy() -> None:
     (n1, a1, o1, l1), (_, _, o2, _), (n3, a3, o3, l3) = runtime.calls
     assert (n1, a1, l1) == ("unit_charge", Charge(amount=1), False)
     assert o1.retry_policy is temporal_policy
-    assert o1.start_to_close == timedelta(seconds=3)
+    assert o1.timeout == timedelta(seconds=3)
     assert o2.retry_policy is not None
     assert o2.retry_policy.maximum_attempts == 4
     assert o2.retry_policy.initial_interval == timedelta(seconds=0.5)
-    assert o2.start_to_close == timedelta(minutes=5)  # the configuration's default
+    assert o2.timeout == timedelta(minutes=5)  # the configuration's default
     assert (n3, a3, l3) == ("unit_charge", {"amount": 3}, True)
-    assert o3.start_to_close == timedelta(seconds=1)
+    assert o3.timeout == timedelta(seconds=1)
 
 
 async def test_exec_argument_count_and_unknown_name() -> None:
@@ -200,7 +203,8 @@ def test_proxy_methods_keep_the_signature() -> None:
 
     assert str(inspect.signature(proxy.pay)) == "(amount: 'int', note: 'str' = '') -> 'Receipt'"
     assert proxy.pay.__name__ == "pay"
-    assert proxy.pay is proxy.pay  # built once per proxy
+    # One method per entry method, made once per workflow class and shared by every proxy.
+    assert type(proxy).pay is type(Checkout.client(TemporalEngine(start_worker=False))).pay
 
 
 async def test_proxy_argument_binding_errors() -> None:

@@ -11,6 +11,7 @@ import pytest
 from temporal_runtime import ExecutionStatus, MethodHandle, WorkflowIDConflictPolicy
 from temporal_runtime.errors import (
     ApplicationError,
+    EngineNotStartedError,
     QueryFailedError,
     UpdateFailedError,
     WorkflowAlreadyStartedError,
@@ -263,7 +264,7 @@ async def test_workflow_exceptions_fail_like_on_a_worker() -> None:
 
 async def test_info_and_deterministic_helpers() -> None:
     async with InMemoryEngine() as engine:
-        ident = await engine.execute_method(KitSleeper, KitSleeper.identity, workflow_id="who")
+        ident = await engine.execute_method(KitSleeper, "identity", workflow_id="who")
     assert ident["id"] == "who" and ident["method"] == "identity"
     assert len(ident["uuid"]) == 36
 
@@ -317,30 +318,26 @@ async def test_stop_terminates_running_workflows() -> None:
     engine = InMemoryEngine()
     await engine.start()
     handle = await KitGate.client(engine).async_.wait_forever()
+    waiting = asyncio.ensure_future(handle.result())
+    await asyncio.sleep(0)
     await engine.stop()
-    assert (await engine.get_status(handle.id)).status is ExecutionStatus.TERMINATED
     with pytest.raises(WorkflowTerminatedError, match="engine stopped"):
-        await engine.get_result(handle.id)
+        await waiting
+    # As a TemporalEngine, a stopped engine refuses further calls.
+    with pytest.raises(EngineNotStartedError, match="stopped"):
+        await engine.get_status(handle.id)
 
 
 async def test_typed_handle_by_id_converts_results() -> None:
     async with InMemoryEngine(start_time=T0) as engine:
         handle = await KitSleeper.client(engine).async_.nap(5)
-        clock = await engine.get_handle(handle.id).result()
-    assert isinstance(clock, Clock)
+        clock = await engine.get_result(handle.id)
+        typed = await engine.get_handle(handle.id, workflow=KitSleeper, method="nap").result()
+        # A handle made from an id alone is untyped, as on a server.
+        plain = await engine.get_handle(handle.id).result()
+    assert isinstance(clock, Clock) and typed == clock
+    assert plain == clock.model_dump(mode="json")
     assert clock.after == T0 + timedelta(seconds=5)
-
-
-async def test_scheduler_start_and_outcome_are_the_child_workflow_building_blocks() -> None:
-    import temporalio.client
-
-    async with InMemoryEngine() as engine:
-        scheduler = engine._scheduler
-        ok = await engine.start_method(KitSleeper, "identity", workflow_id="child-ok")
-        assert (await scheduler.outcome(scheduler.executions[ok.id]))["id"] == "child-ok"
-        bad = await engine.start_method(KitSleeper, "refuse", workflow_id="child-bad")
-        with pytest.raises(temporalio.client.WorkflowFailureError):
-            await scheduler.outcome(scheduler.executions[bad.id])
 
 
 async def test_failing_signal_handler_fails_the_workflow_and_handlers_can_wait() -> None:

@@ -1,0 +1,181 @@
+"""The workers an engine runs: which task queue serves what, the sandbox, and building them.
+
+Each engine hands its own configuration to the workflows its workers run (`ConfigInterceptor`,
+a temporalio extern function), so two engines in one process keep their own defaults.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, cast
+
+import temporalio.client
+import temporalio.worker
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from temporal_runtime._internal import _registry
+from temporal_runtime._internal._activity_defn import ActivityDefinition
+from temporal_runtime._internal._temporal_runtime import CONFIG_EXTERN
+from temporal_runtime._internal._workflow_defn import WorkflowDefinition
+from temporal_runtime.config import RuntimeConfig
+from temporal_runtime.errors import RegistrationError
+
+logger: logging.Logger = logging.getLogger("temporal_runtime.engine")
+
+# Modules every workflow sandbox shares with the host process: the runtime itself (so the
+# registries and base classes are the real ones) and Pydantic (already temporalio's default).
+DEFAULT_PASSTHROUGH = (
+    "temporal_runtime",
+    "pydantic",
+    "pydantic_core",
+    "annotated_types",
+    "typing_extensions",
+)
+
+Plan = dict[str, tuple[list[WorkflowDefinition], list[ActivityDefinition]]]
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """What an engine's workers serve and how (from the engine's arguments and config)."""
+
+    default_queue: str
+    workflows: list[WorkflowDefinition] | None
+    activities: list[ActivityDefinition] | None
+    queues: frozenset[str] | None
+    passthrough_modules: tuple[str, ...]
+    drain_timeout: timedelta
+    max_concurrent_activities: int | None
+    max_concurrent_workflow_tasks: int | None
+    max_concurrent_local_activities: int | None
+    activity_threads: int
+    worker_options: Mapping[str, Any] = field(default_factory=dict[str, Any])
+
+
+def _is_module_level(wf: WorkflowDefinition) -> bool:
+    module = sys.modules.get(wf.cls.__module__)
+    return (
+        module is not None
+        and getattr(module, wf.adapter_name, None) is wf.adapter
+        and "<locals>" not in wf.cls.__qualname__
+    )
+
+
+def _servable(wf: WorkflowDefinition) -> bool:
+    """Whether an engine serving "everything registered" can serve `wf`.
+
+    A class defined inside a function (a test, a notebook helper) cannot be re-imported by
+    the sandbox; it must not stop every engine in the process from starting, so it is left
+    out with a warning. Naming it in ``workflows=`` still raises `RegistrationError`.
+    """
+    if _is_module_level(wf):
+        return True
+    logger.warning(
+        "not serving workflow %s (%s): it is not defined at module level, and the worker "
+        "re-imports workflow classes by module and name",
+        wf.name,
+        wf.origin,
+    )
+    return False
+
+
+def plan_workers(settings: WorkerSettings) -> Plan:
+    """Which workflows and activities each task queue's worker serves."""
+    if settings.workflows is None:
+        workflows = [d for d in _registry.workflows.all() if not d.abstract and _servable(d)]
+    else:
+        workflows = settings.workflows
+    activities = _registry.activities.all() if settings.activities is None else settings.activities
+    plan: Plan = {}
+    for wf in workflows:
+        plan.setdefault(wf.task_queue or settings.default_queue, ([], []))[0].append(wf)
+    for act in activities:
+        if act.task_queue is not None:
+            plan.setdefault(act.task_queue, ([], []))[1].append(act)
+    if not plan:
+        plan[settings.default_queue] = ([], [])
+    for act in activities:
+        if act.task_queue is None:
+            # An activity without its own queue runs on its workflow's queue: serve it everywhere.
+            for _, acts in plan.values():
+                if act not in acts:
+                    acts.append(act)
+    if settings.queues is not None:
+        plan = {q: v for q, v in plan.items() if q in settings.queues}
+    return plan
+
+
+class ConfigInterceptor(temporalio.worker.Interceptor):
+    """Hands one engine's configuration to every workflow its worker runs."""
+
+    def __init__(self, config: RuntimeConfig) -> None:
+        self._config = config
+
+    def workflow_interceptor_class(
+        self, input: temporalio.worker.WorkflowInterceptorClassInput
+    ) -> type[temporalio.worker.WorkflowInboundInterceptor] | None:
+        config = self._config
+        externs: MutableMapping[str, Callable[..., Any]] = input.unsafe_extern_functions  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        externs[CONFIG_EXTERN] = lambda: config
+        return None
+
+
+def sandbox_runner(passthrough_modules: Iterable[str]) -> SandboxedWorkflowRunner:
+    """temporalio's sandbox, sharing `passthrough_modules` with the host process."""
+    restrictions = SandboxRestrictions.default.with_passthrough_modules(*passthrough_modules)
+    return SandboxedWorkflowRunner(restrictions=restrictions)
+
+
+def build_workers(
+    client: temporalio.client.Client,
+    plan: Plan,
+    settings: WorkerSettings,
+    config: RuntimeConfig,
+    interceptors: Iterable[temporalio.worker.Interceptor] = (),
+) -> tuple[dict[str, Worker], ThreadPoolExecutor | None]:
+    """One temporalio `Worker` per planned queue, and the thread pool of sync activities."""
+    executor: ThreadPoolExecutor | None = None
+    if any(not a.is_async for _, acts in plan.values() for a in acts):
+        executor = ThreadPoolExecutor(
+            max_workers=settings.activity_threads, thread_name_prefix="temporal-activity"
+        )
+    runner = sandbox_runner(settings.passthrough_modules)
+    limits = {
+        "max_concurrent_activities": settings.max_concurrent_activities,
+        "max_concurrent_workflow_tasks": settings.max_concurrent_workflow_tasks,
+        "max_concurrent_local_activities": settings.max_concurrent_local_activities,
+    }
+    workers: dict[str, Worker] = {}
+    for queue, (workflows, activities) in plan.items():
+        for wf in workflows:
+            if not _is_module_level(wf):
+                raise RegistrationError(
+                    f"workflow {wf.name} ({wf.origin}) is not defined at module level; the worker "
+                    "re-imports workflow classes by module and name, so move the class to the top "
+                    "level of a module"
+                )
+        if not workflows and not activities:
+            continue
+        # The user's worker_options win over everything the engine sets, key by key; their
+        # interceptors run beside the engine's own.
+        user = dict(settings.worker_options)
+        extra = [*interceptors, *user.pop("interceptors", ())]
+        options: dict[str, Any] = {
+            "task_queue": queue,
+            "workflows": [cast(type, wf.adapter) for wf in workflows],
+            "activities": [a.temporal_fn for a in activities],
+            "activity_executor": executor,
+            "workflow_runner": runner,
+            "graceful_shutdown_timeout": settings.drain_timeout,
+            "interceptors": [ConfigInterceptor(config), *extra],
+            **{k: v for k, v in limits.items() if v},
+            **user,
+        }
+        workers[queue] = Worker(client, **options)
+    return workers, executor
