@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: install test test-unit test-integration lint format demo dev bench bench-quick examples clean
+.PHONY: install test test-unit test-integration test-pythons lint format demo dev bench bench-quick examples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,14 @@ test-unit: $(STAMP)
 test-integration: $(STAMP)
 	$(BIN)/python -m pytest -q tests/integration
 
+# The unit and typing tests and one integration test on every Python that pyproject.toml's
+# classifiers claim, each in its own .venv-3.X; a claimed Python that is not installed fails.
+test-pythons: $(STAMP)
+	$(BIN)/python -m scripts.pythons
+
 lint: $(STAMP)
-	$(BIN)/ruff check temporal_runtime tests examples benchmarks
-	$(BIN)/ruff format --check temporal_runtime tests examples benchmarks
+	$(BIN)/ruff check temporal_runtime tests examples benchmarks scripts
+	$(BIN)/ruff format --check temporal_runtime tests examples benchmarks scripts
 	$(BIN)/pyright --pythonpath $(BIN)/python
 	$(BIN)/python -m mypy
 	# The typing contract (tests/typing): exact signatures in both checkers, and 100% type completeness.
@@ -41,8 +46,8 @@ lint: $(STAMP)
 	PYTHONPATH=$(CURDIR) $(BIN)/pyright --pythonpath $(BIN)/python --verifytypes temporal_runtime --ignoreexternal
 
 format: $(STAMP)
-	$(BIN)/ruff format temporal_runtime tests examples benchmarks
-	$(BIN)/ruff check --fix temporal_runtime tests examples benchmarks
+	$(BIN)/ruff format temporal_runtime tests examples benchmarks scripts
+	$(BIN)/ruff check --fix temporal_runtime tests examples benchmarks scripts
 
 # Starts the embedded dev server (Web UI on loopback), runs a worker and a workflow, stops.
 demo: $(STAMP)
@@ -63,4 +68,4 @@ bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks --quick
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .temporal
+	rm -rf $(VENV) .venv-3.* .pytest_cache .mypy_cache .ruff_cache .temporal

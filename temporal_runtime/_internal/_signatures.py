@@ -1,16 +1,16 @@
-"""Read a callable's signature once, with string annotations resolved (as FastAPI does)."""
+"""Read a callable's signature once, with its annotations resolved (as FastAPI does)."""
 
 from __future__ import annotations
 
 import inspect
-import sys
-import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
 import temporalio.workflow
 from pydantic import TypeAdapter
+
+from temporal_runtime._internal._annotations import Annotations, Unresolved, plain_signature, read_annotations
 
 _EMPTY = inspect.Parameter.empty
 
@@ -72,10 +72,8 @@ class TypedSignature:
     problems: tuple[str, ...]
 
 
-def _resolve_hints(fn: Callable[..., Any], localns: dict[str, Any] | None) -> dict[str, Any]:
-    module = sys.modules.get(getattr(fn, "__module__", ""), None)
-    globalns = dict(vars(module)) if module is not None else {}
-    return typing.get_type_hints(fn, globalns=globalns, localns=localns, include_extras=True)
+def _unresolved_problem(where: str, what: str, unresolved: Unresolved) -> str:
+    return f"{where}: {what} ({unresolved.written!r}) cannot be resolved: {unresolved.reason}"
 
 
 def read_signature(
@@ -83,7 +81,6 @@ def read_signature(
     *,
     where: str,
     skip_self: bool,
-    localns: dict[str, Any] | None = None,
     require_annotations: bool = True,
     allow_positional_only: bool = False,
 ) -> TypedSignature:
@@ -93,15 +90,14 @@ def read_signature(
     collected, not raised, so that a class definition reports all of them at once.
     """
     problems: list[str] = []
-    signature = inspect.signature(fn)
+    signature = plain_signature(fn)
     try:
-        hints = _resolve_hints(fn, localns)
-    except Exception as err:  # a NameError from a forward reference is the common case
-        problems.append(
-            f"{where}: cannot resolve its annotations ({type(err).__name__}: {err}); "
-            "define or import the referenced types at module level"
-        )
-        hints = {}
+        annotations: Annotations | None = read_annotations(fn)
+    except Exception as err:  # only an annotation that raises while being read (3.14) gets here
+        problems.append(f"{where}: cannot read its annotations ({type(err).__name__}: {err}); fix them")
+        annotations = None
+    hints: Mapping[str, Any] = annotations.resolved if annotations is not None else {}
+    unresolved: Mapping[str, Unresolved] = annotations.unresolved if annotations is not None else {}
     params: list[ParamInfo] = []
     for index, param in enumerate(signature.parameters.values()):
         if skip_self and index == 0:
@@ -118,8 +114,14 @@ def read_signature(
                 "keyword arguments, so remove the '/'"
             )
             continue
+        if param.name in unresolved:
+            what = f"the annotation of parameter '{param.name}'"
+            problems.append(_unresolved_problem(where, what, unresolved[param.name]))
+            continue
         annotation = hints.get(param.name, _EMPTY)
         if annotation is _EMPTY:
+            if annotations is None:
+                continue  # its annotations could not be read at all: already reported
             if require_annotations:
                 problems.append(
                     f"{where}: parameter '{param.name}' has no type annotation; annotate it "
@@ -138,6 +140,8 @@ def read_signature(
         params.append(ParamInfo(param.name, annotation, param.default, adapter))
     return_annotation = hints.get("return", Any)
     return_adapter: TypeAdapter[Any] | None = None
+    if "return" in unresolved:
+        problems.append(_unresolved_problem(where, "the return annotation", unresolved["return"]))
     if return_annotation not in (None, type(None), Any):
         try:
             return_adapter = make_type_adapter(return_annotation)

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
+from temporal_runtime._internal._annotations import plain_signature
 from temporal_runtime._internal._signatures import ParamInfo, read_signature
 from temporal_runtime._internal._validation import describe_validation_error
 from temporal_runtime.errors import RegistrationError, UnknownMethodError
@@ -231,7 +232,7 @@ def _check_init(cls: type) -> str | None:
     if init is object.__init__:
         return None
     try:
-        params = list(inspect.signature(init).parameters.values())[1:]
+        params = list(plain_signature(init).parameters.values())[1:]
     except (TypeError, ValueError):
         return None
     required = [

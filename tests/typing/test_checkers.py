@@ -18,6 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
+# The configs pin 3.11 for `make lint`; a user checks against the Python they run, and so do
+# these tests on each Python the package claims (`make test-pythons`).
+VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 BOTH = ["check_common.py", "check_errors.py"]
 MYPY_ONLY = ["check_mypy.py"]
@@ -37,6 +40,8 @@ def test_pyright_strict() -> None:
             str(HERE / "pyrightconfig.json"),
             "--pythonpath",
             sys.executable,
+            "--pythonversion",
+            VERSION,
             "--outputjson",
         ]
     )
@@ -55,7 +60,8 @@ def test_mypy_strict_with_plugin() -> None:
     files = [str(HERE / name) for name in BOTH + MYPY_ONLY] + [str(ROOT / "examples")]
     # `python -m mypy` puts the project root on sys.path, so the plugin module is importable
     # exactly as users enable it: plugins = temporal_runtime.mypy.
-    result = _run([sys.executable, "-m", "mypy", "--strict", "--config-file", str(HERE / "mypy.ini"), *files])
+    config = ["--config-file", str(HERE / "mypy.ini"), "--python-version", VERSION]
+    result = _run([sys.executable, "-m", "mypy", "--strict", *config, *files])
     assert result.returncode == 0, f"mypy lost a signature:\n{result.stdout}{result.stderr}"
     assert "Success: no issues found in" in result.stdout
 
@@ -73,6 +79,8 @@ def test_plugin_is_what_makes_async_exact(tmp_path: Path) -> None:
             "--strict",
             "--config-file",
             str(config),
+            "--python-version",
+            VERSION,
             "--cache-dir",
             str(tmp_path / "cache"),
             str(HERE / "check_mypy.py"),

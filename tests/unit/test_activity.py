@@ -109,3 +109,19 @@ def test_malformed_activities_list_every_problem() -> None:
         @activity_def("unit_bad_annotation")
         async def untyped(x):  # type: ignore[no-untyped-def]
             return x
+
+
+def test_activity_with_a_local_type_reports_only_that() -> None:
+    class LocalArgs(BaseModel):  # invisible to this module's string annotations
+        n: int
+
+    with pytest.raises(RegistrationError) as info:
+
+        @activity_def("unit_local_type")
+        async def local(args: LocalArgs) -> int:
+            return args.n
+
+    message = str(info.value)
+    assert "1 reason(s)" in message
+    assert "the annotation of parameter 'args' ('LocalArgs') cannot be resolved" in message
+    assert "define or import 'LocalArgs' at module level" in message

@@ -171,11 +171,39 @@ def test_no_entry_methods() -> None:
 
 
 def test_unresolvable_annotation_is_reported() -> None:
-    with pytest.raises(RegistrationError, match="cannot resolve its annotations"):
+    with pytest.raises(RegistrationError) as info:
 
         class UnitForward(Workflow):
             async def run(self, x: NotDefinedAnywhere) -> None:  # type: ignore[name-defined]  # noqa: F821
                 ...
+
+    message = str(info.value)
+    assert "1 reason(s)" in message
+    assert (
+        "UnitForward.run: the annotation of parameter 'x' ('NotDefinedAnywhere') cannot be resolved: "
+        "'NotDefinedAnywhere' is not defined in module 'tests.unit.test_workflow_definition'"
+    ) in message
+
+
+def test_a_local_type_is_the_only_problem_reported() -> None:
+    # This module has `from __future__ import annotations`: a type local to the test function
+    # is invisible to the annotations, which are looked up in the module (issue 12).
+    class Local(BaseModel):
+        x: int
+
+    with pytest.raises(RegistrationError) as info:
+
+        class UnitLocal(Workflow):
+            async def run(self, local: Local, count: int, order: Order) -> Local:
+                return local
+
+    message = str(info.value)
+    assert "2 reason(s)" in message
+    assert "UnitLocal.run: the annotation of parameter 'local' ('Local') cannot be resolved" in message
+    assert "UnitLocal.run: the return annotation ('Local') cannot be resolved" in message
+    assert "define or import 'Local' at module level" in message
+    assert "no type annotation" not in message
+    assert "'count'" not in message and "'order'" not in message
 
 
 def test_unknown_class_option() -> None:
