@@ -9,13 +9,15 @@ STAMP := $(VENV)/.installed
 # pyright finds the project's packages through the active virtualenv, as after `activate`.
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+# Material for MkDocs prints a notice about MkDocs 2 on every build.
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install test test-unit test-integration lint format demo dev bench bench-quick examples clean
+.PHONY: install test test-unit test-integration lint format demo dev bench bench-quick examples docs docs-serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,docs]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -30,8 +32,8 @@ test-integration: $(STAMP)
 	$(BIN)/python -m pytest -q tests/integration
 
 lint: $(STAMP)
-	$(BIN)/ruff check temporal_runtime tests examples benchmarks
-	$(BIN)/ruff format --check temporal_runtime tests examples benchmarks
+	$(BIN)/ruff check temporal_runtime tests examples benchmarks scripts
+	$(BIN)/ruff format --check temporal_runtime tests examples benchmarks scripts
 	$(BIN)/pyright --pythonpath $(BIN)/python
 	$(BIN)/python -m mypy
 	# The typing contract (tests/typing): exact signatures in both checkers, and 100% type completeness.
@@ -39,10 +41,13 @@ lint: $(STAMP)
 	$(BIN)/python -m mypy --strict --config-file tests/typing/mypy.ini \
 		tests/typing/check_common.py tests/typing/check_errors.py tests/typing/check_mypy.py examples
 	PYTHONPATH=$(CURDIR) $(BIN)/pyright --pythonpath $(BIN)/python --verifytypes temporal_runtime --ignoreexternal
+	# The documentation site, strict: a broken link or a reference to a missing name fails.
+	# (Not --quiet: that hides the warnings from strict mode too.)
+	$(BIN)/mkdocs build --strict
 
 format: $(STAMP)
-	$(BIN)/ruff format temporal_runtime tests examples benchmarks
-	$(BIN)/ruff check --fix temporal_runtime tests examples benchmarks
+	$(BIN)/ruff format temporal_runtime tests examples benchmarks scripts
+	$(BIN)/ruff check --fix temporal_runtime tests examples benchmarks scripts
 
 # Starts the embedded dev server (Web UI on loopback), runs a worker and a workflow, stops.
 demo: $(STAMP)
@@ -62,5 +67,12 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks --quick
 
+# The documentation site (mkdocs.yml) into site/; docs-serve rebuilds it on every change.
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+docs-serve: $(STAMP)
+	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .temporal
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .temporal site
