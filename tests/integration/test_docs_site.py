@@ -103,20 +103,28 @@ def visible(browser: webdriver.Chrome, css: str) -> list[WebElement]:
     return [e for e in browser.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
 
 
-def heading_texts(browser: webdriver.Chrome) -> list[str]:
-    return [h.text.strip() for h in visible(browser, "article h1, article h2, article h3")]
-
-
-def code_texts(browser: webdriver.Chrome) -> list[str]:
-    return [c.text for c in visible(browser, "article pre code")]
-
-
-def assert_styled_code(browser: webdriver.Chrome) -> None:
-    """The theme's stylesheet applies: code blocks are set in a monospace font."""
+def assert_page_shows(browser: webdriver.Chrome, title: str, headings: set[str], code: list[str]) -> None:
+    """The page's title and section headings are visible, and code blocks holding each snippet."""
+    shown = [h.text.strip() for h in visible(browser, "article h1, article h2, article h3")]
+    assert shown[0] == title, shown
+    assert headings <= set(shown), shown
+    blocks = [c.text for c in visible(browser, "article pre code")]
+    for snippet in code:
+        assert any(snippet in block for block in blocks), (snippet, blocks)
+    # The theme's stylesheet applies: code blocks are set in a monospace font.
     font = browser.execute_script(
         "return getComputedStyle(document.querySelector('article pre code')).fontFamily"
     )
     assert "mono" in font.lower(), font
+
+
+def follow_to_entry(browser: webdriver.Chrome, link: WebElement, ident: str) -> None:
+    """Clicking the link shows the reference entry `ident`."""
+    link.click()
+    WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith(f"#{ident}"))
+    entry = browser.find_element(By.ID, ident)
+    assert entry.is_displayed()
+    assert ident in entry.text
 
 
 def assert_no_console_errors(browser: webdriver.Chrome) -> None:
@@ -126,13 +134,12 @@ def assert_no_console_errors(browser: webdriver.Chrome) -> None:
 
 def test_home_page_is_the_readme(browser: webdriver.Chrome, base_url: str) -> None:
     open_page(browser, f"{base_url}/")
-    headings = heading_texts(browser)
-    assert headings[0] == "temporal-runtime"
-    assert {"What you get", "Running it"} <= set(headings)
-    code = code_texts(browser)
-    assert any("class OrderWorkflow(Workflow):" in c for c in code), code
-    assert any("make demo" in c for c in code), code
-    assert_styled_code(browser)
+    assert_page_shows(
+        browser,
+        "temporal-runtime",
+        {"What you get", "Running it"},
+        ["class OrderWorkflow(Workflow):", "make demo"],
+    )
     # The README's mention of a guide is a link to that page here.
     link = browser.find_element(By.XPATH, "//article//a[code='docs/testing.md']")
     assert link.get_attribute("href") == f"{base_url}/testing/"
@@ -143,20 +150,16 @@ def test_guide_shows_its_sections_code_and_links_to_the_reference(
     browser: webdriver.Chrome, base_url: str
 ) -> None:
     open_page(browser, f"{base_url}/guide/")
-    headings = heading_texts(browser)
-    assert headings[0] == "temporal-runtime: the user guide to the core"
-    assert {"Activities", "Workflows", "The engine"} <= set(headings)
-    code = code_texts(browser)
-    assert any('@activity_def("charge"' in c for c in code), code
-    assert_styled_code(browser)
+    assert_page_shows(
+        browser,
+        "temporal-runtime: the user guide to the core",
+        {"Activities", "Workflows", "The engine"},
+        ['@activity_def("charge"'],
+    )
     # Inline code naming a public object links to its reference entry.
     link = browser.find_element(By.XPATH, "//article//a[code='activity_def']")
     assert link.get_attribute("href") == f"{base_url}/reference/activity/#temporal_runtime.activity_def"
-    link.click()
-    WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("#temporal_runtime.activity_def"))
-    entry = browser.find_element(By.ID, "temporal_runtime.activity_def")
-    assert entry.is_displayed()
-    assert "activity_def" in entry.text
+    follow_to_entry(browser, link, "temporal_runtime.activity_def")
     assert_no_console_errors(browser)
 
 
@@ -164,20 +167,23 @@ def test_temporal_engine_reference_shows_signature_docstring_and_example(
     browser: webdriver.Chrome, base_url: str
 ) -> None:
     open_page(browser, f"{base_url}/reference/engine/")
-    headings = heading_texts(browser)
-    assert headings[0] == "The engine"
+    assert_page_shows(
+        browser,
+        "The engine",
+        {
+            "temporal_runtime.TemporalEngine",
+            "start_method async",
+            "schedule async",
+            "temporal_runtime.DevServer",
+        },
+        ["task_queue: str | None = None", '>>> engine = TemporalEngine(url="localhost:7233"'],
+    )
     entry = browser.find_element(By.ID, "temporal_runtime.TemporalEngine")
     assert entry.is_displayed()
-    assert "temporal_runtime.TemporalEngine" in entry.text
     # Members have their own entries.
     for member in ("start", "start_method", "schedule", "health_check"):
         assert browser.find_element(By.ID, f"temporal_runtime.TemporalEngine.{member}").is_displayed(), member
-    code = code_texts(browser)
-    signature = next(c for c in code if c.startswith("TemporalEngine("))
-    assert "task_queue: str | None = None" in signature
-    assert any(c.startswith(">>> engine = TemporalEngine(") for c in code), code
     assert "One connection to Temporal" in browser.find_element(By.TAG_NAME, "article").text
-    assert_styled_code(browser)
     assert_no_console_errors(browser)
 
 
@@ -199,7 +205,5 @@ def test_search_finds_activity_def(browser: webdriver.Chrome, base_url: str) -> 
     found = WebDriverWait(browser, 30).until(results)
     # The best match is the page of the reference entry (its results come first, grouped).
     assert list(found)[0] == entry.split("#", maxsplit=1)[0], list(found)
-    found[entry].click()
-    WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("#temporal_runtime.activity_def"))
-    assert browser.find_element(By.ID, "temporal_runtime.activity_def").is_displayed()
+    follow_to_entry(browser, found[entry], "temporal_runtime.activity_def")
     assert_no_console_errors(browser)
