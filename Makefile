@@ -9,24 +9,26 @@ STAMP := $(VENV)/.installed
 # pyright finds the project's packages through the active virtualenv, as after `activate`.
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+# Material for MkDocs prints a notice about MkDocs 2 on every build.
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install test test-unit test-integration test-pythons lint format demo dev bench bench-quick examples clean
+.PHONY: install test test-unit test-integration test-pythons lint format demo dev bench bench-quick examples docs docs-serve browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,docs]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
 
-test-integration: $(STAMP)
+test-integration: $(STAMP) browser
 	$(BIN)/python -m pytest -q tests/integration
 
 # The unit and typing tests and one integration test on every Python that pyproject.toml's
@@ -44,6 +46,9 @@ lint: $(STAMP)
 	$(BIN)/python -m mypy --strict --config-file tests/typing/mypy.ini \
 		tests/typing/check_common.py tests/typing/check_errors.py tests/typing/check_mypy.py examples
 	PYTHONPATH=$(CURDIR) $(BIN)/pyright --pythonpath $(BIN)/python --verifytypes temporal_runtime --ignoreexternal
+	# The documentation site, strict: a broken link or a reference to a missing name fails.
+	# (Not --quiet: that hides the warnings from strict mode too.)
+	$(BIN)/mkdocs build --strict
 
 format: $(STAMP)
 	$(BIN)/ruff format temporal_runtime tests examples benchmarks scripts
@@ -67,5 +72,22 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks --quick
 
+# The documentation site (mkdocs.yml) into site/; docs-serve rebuilds it on every change.
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+docs-serve: $(STAMP)
+	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+
+# Debian's Chromium and ChromeDriver, for the docs site's browser test; installed when missing.
+browser:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+		else \
+			echo "The docs site test needs Debian's Chromium: sudo apt-get install chromium chromium-driver" >&2; \
+			exit 1; \
+		fi; }
+
 clean:
-	rm -rf $(VENV) .venv-3.* .pytest_cache .mypy_cache .ruff_cache .temporal
+	rm -rf $(VENV) .venv-3.* .pytest_cache .mypy_cache .ruff_cache .temporal site
