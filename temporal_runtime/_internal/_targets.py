@@ -7,11 +7,11 @@ lets a handle made from an id alone convert results to the handler's return anno
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import Any
 
 from temporal_runtime._internal import _registry
+from temporal_runtime._internal._annotations import plain_signature
 from temporal_runtime._internal._workflow_defn import (
     HANDLER_ATTR,
     HandlerDefinition,
@@ -74,7 +74,7 @@ def positional(target: str | Callable[..., Any], args: tuple[Any, ...], kwargs: 
             f"keyword arguments for handler {target!r} need the handler method (e.g. "
             f"handle.signal(MyWorkflow.{target}, ...)); with a name, pass them by position"
         )
-    bound = inspect.signature(target).bind(None, *args, **kwargs)
+    bound = plain_signature(target).bind(None, *args, **kwargs)
     bound.apply_defaults()
     if bound.kwargs:
         raise TypeError(
