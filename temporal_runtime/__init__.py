@@ -20,7 +20,9 @@ from temporal_runtime.activity import (
     activity_info,
     heartbeat,
     is_cancelled,
+    raise_complete_async,
 )
+from temporal_runtime.activity_handle import AsyncActivityHandle, PendingActivity
 from temporal_runtime.child import ChildHandle
 from temporal_runtime.client import (
     ExecutionStatus,
@@ -41,8 +43,11 @@ from temporal_runtime.config import RuntimeConfig, load_config
 from temporal_runtime.devserver import DevServer
 from temporal_runtime.engine import TemporalEngine
 from temporal_runtime.errors import (
+    ActivityCompletionError,
     ActivityError,
+    ActivityNotFoundError,
     ApplicationError,
+    ApplicationErrorCategory,
     ChildWorkflowError,
     ConfigError,
     EngineError,
@@ -52,6 +57,9 @@ from temporal_runtime.errors import (
     OptionError,
     QueryFailedError,
     RegistrationError,
+    ScheduleAlreadyRunningError,
+    ScheduleError,
+    ScheduleNotFoundError,
     TemporalRuntimeError,
     UnknownActivityError,
     UnknownMethodError,
@@ -71,13 +79,19 @@ from temporal_runtime.lifecycle import EngineState, HealthStatus
 from temporal_runtime.options import StartOptions
 from temporal_runtime.saga import QuietSaga, Saga
 from temporal_runtime.schedules import ScheduleHandle, ScheduleInfo, ScheduleOverlapPolicy
+from temporal_runtime.update_handle import UpdateHandle
+from temporal_runtime.with_start import WithStartWorkflowOperation
 from temporal_runtime.workflow import Workflow, WorkflowCancelled
 
 __all__ = [
     "Activity",
+    "ActivityCompletionError",
     "ActivityError",
     "ActivityInfo",
+    "ActivityNotFoundError",
     "ApplicationError",
+    "ApplicationErrorCategory",
+    "AsyncActivityHandle",
     "ChildHandle",
     "ChildWorkflowError",
     "ConfigError",
@@ -92,14 +106,18 @@ __all__ = [
     "NotInWorkflowError",
     "OptionError",
     "ParentClosePolicy",
+    "PendingActivity",
     "QueryFailedError",
     "QuietSaga",
     "RegistrationError",
     "RetryPolicy",
     "RuntimeConfig",
     "Saga",
+    "ScheduleAlreadyRunningError",
+    "ScheduleError",
     "ScheduleHandle",
     "ScheduleInfo",
+    "ScheduleNotFoundError",
     "ScheduleOverlapPolicy",
     "SearchAttributeKey",
     "StartOptions",
@@ -110,7 +128,9 @@ __all__ = [
     "UnknownMethodError",
     "UnknownWorkflowError",
     "UpdateFailedError",
+    "UpdateHandle",
     "UpdateMethod",
+    "WithStartWorkflowOperation",
     "Workflow",
     "WorkflowAlreadyStartedError",
     "WorkflowCancelled",
@@ -131,6 +151,7 @@ __all__ = [
     "heartbeat",
     "is_cancelled",
     "load_config",
+    "raise_complete_async",
     "wf_query",
     "wf_signal",
     "wf_update",

@@ -17,22 +17,21 @@ import inspect
 import logging
 import os
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
 import temporalio.client
-import temporalio.common
 import temporalio.service
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
-from temporal_runtime._internal import _envelope, _registry, _workers
+from temporal_runtime._internal import _describe, _envelope, _registry, _workers
 from temporal_runtime._internal._connection import resolve_connect_args
 from temporal_runtime._internal._handles import RawWorkflowHandle
 from temporal_runtime._internal._observability import metrics_runtime, tracing_interceptors
-from temporal_runtime._internal._surface import EngineSurface
-from temporal_runtime._internal._temporal_options import start_kwargs
+from temporal_runtime._internal._processes import ActivityPool
+from temporal_runtime._internal._temporal_messaging import TemporalMessaging
+from temporal_runtime._internal._temporal_options import workflow_start_kwargs
 from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, Plan, WorkerSettings
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.activity import Activity
@@ -54,7 +53,7 @@ def _status_name(status: temporalio.client.WorkflowExecutionStatus | None) -> Ex
     return ExecutionStatus.__members__.get(status.name, ExecutionStatus.UNKNOWN)
 
 
-class TemporalEngine(ScheduleOperations, EngineSurface):
+class TemporalEngine(ScheduleOperations, TemporalMessaging):
     """One connection to Temporal plus, with ``start_worker=True``, the workers of this process.
 
     Connection settings: explicit arguments first, then the ``TEMPORAL_*`` environment
@@ -70,7 +69,8 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
     ``tls_server_name``, each overriding its ``TEMPORAL_TLS_*`` / temporal.toml counterpart.
     ``metrics_port`` serves Prometheus metrics on that port; ``tracing=True`` adds temporalio's
     OpenTelemetry interceptor (extra ``otel``). `worker_options` go to every temporalio
-    `Worker` as they are, winning over the engine's own settings.
+    `Worker` as they are, winning over the engine's own settings. ``activity_processes=N``
+    runs the ``def`` activities in a pool of N processes (CPU-bound work) instead of threads.
 
     Example:
         >>> engine = TemporalEngine(url="localhost:7233", task_queue="orders", start_worker=False)
@@ -105,6 +105,7 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         tls_server_name: str | None = None,
         metrics_port: int | None = None,
         tracing: bool = False,
+        activity_processes: int | None = None,
     ) -> None:
         self.config: RuntimeConfig = config or current_config()
         self._connect_args: dict[str, Any] = {
@@ -139,11 +140,12 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         self._max_activities = max_concurrent_activities or worker.max_concurrent_activities
         self._max_wf_tasks = max_concurrent_workflow_tasks or worker.max_concurrent_workflow_tasks
         self._worker_options = dict(worker_options or {})
+        self._activity_processes = activity_processes
         self._given_client = client
         self._client: temporalio.client.Client | None = None
         self._workers: dict[str, Worker] = {}
         self._worker_tasks: list[asyncio.Task[None]] = []
-        self._executor: ThreadPoolExecutor | None = None
+        self._executor: ActivityPool | None = None
         self.namespace: str = namespace or "default"
         self.address: str = url or ""
 
@@ -249,7 +251,7 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
                 await asyncio.gather(*self._worker_tasks, return_exceptions=True)
         finally:
             if self._executor is not None:
-                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor.shutdown()
             self._workers.clear()
             self._worker_tasks.clear()
             self._client = None
@@ -276,6 +278,7 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
             max_concurrent_local_activities=self.config.worker.max_concurrent_local_activities,
             activity_threads=self.config.worker.activity_threads,
             worker_options=self._worker_options,
+            activity_processes=self._activity_processes,
         )
 
     def plan_workers(self) -> Plan:
@@ -335,10 +338,7 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         workflow_id: str,
         task_queue: str,
     ) -> RawWorkflowHandle:
-        kwargs = start_kwargs(options)
-        kwargs.update(id=workflow_id, task_queue=task_queue, memo=memo)
-        # A start made here always says what it means: Temporal's defaults, made explicit.
-        kwargs.setdefault("id_reuse_policy", temporalio.common.WorkflowIDReusePolicy.ALLOW_DUPLICATE)
+        kwargs = workflow_start_kwargs(options, workflow_id=workflow_id, task_queue=task_queue, memo=memo)
         return await self.client.start_workflow(workflow.name, envelope, **kwargs)
 
     def _run_handle(self, workflow_id: str, run_id: str | None) -> RawWorkflowHandle:
@@ -363,6 +363,8 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
             close_time=desc.close_time,
             history_length=desc.history_length,
             memo=_envelope.user_memo(memo),
+            search_attributes=_describe.search_attributes(desc),
+            pending_activities=await _describe.pending_activities(desc, self.client.data_converter),
         )
 
     def __repr__(self) -> str:

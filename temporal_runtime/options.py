@@ -67,6 +67,8 @@ class StartOptionsKwargs(_CommonStartKwargs, total=False):
 
     id_conflict_policy: temporalio.common.WorkflowIDConflictPolicy | None
     start_delay: Duration | None
+    request_eager_start: bool | None
+    cron_schedule: str | None
 
 
 class ChildOptionsKwargs(_CommonStartKwargs, total=False):
@@ -121,6 +123,12 @@ def _text(name: str, value: Any) -> str:
     return value
 
 
+def _flag(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise OptionError(f"option {name!r} must be True or False, got {value!r}")
+    return value
+
+
 def _retry_policy(name: str, value: Any) -> temporalio.common.RetryPolicy:
     if not isinstance(value, temporalio.common.RetryPolicy):
         raise OptionError(f"option {name!r} must be a RetryPolicy, got {value!r}")
@@ -167,6 +175,8 @@ _CONVERTERS: Mapping[str, Callable[[str, Any], Any]] = {
     "id_conflict_policy": _enum(temporalio.common.WorkflowIDConflictPolicy),
     "id_reuse_policy": _enum(temporalio.common.WorkflowIDReusePolicy),
     "parent_close_policy": _enum(temporalio.workflow.ParentClosePolicy),
+    "request_eager_start": _flag,
+    "cron_schedule": _text,
 }
 
 
@@ -251,7 +261,10 @@ class StartOptions(_StartFields):
 
     Unset fields (None) take the engine's and the configuration's defaults. Build one with
     `merge`, which takes seconds or timedeltas for durations and plain dicts for memo and
-    search attributes.
+    search attributes. ``request_eager_start=True`` asks the server to hand the first
+    workflow task straight to this engine's worker (less start latency; in memory every start
+    is eager already). ``cron_schedule`` makes the start a Temporal cron workflow (prefer
+    `TemporalEngine.schedule`; `InMemoryEngine` refuses it).
 
     Example:
         >>> StartOptions().merge(workflow_id="order-42", start_delay=30).start_delay
@@ -262,6 +275,8 @@ class StartOptions(_StartFields):
 
     id_conflict_policy: temporalio.common.WorkflowIDConflictPolicy | None = None
     start_delay: timedelta | None = None
+    request_eager_start: bool | None = None
+    cron_schedule: str | None = None
 
     def merge(self, **changes: Unpack[StartOptionsKwargs]) -> StartOptions:
         """A copy with the given options set (None leaves an option as it is).

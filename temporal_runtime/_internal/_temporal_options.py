@@ -7,7 +7,10 @@ passed to Temporal in one place.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+import temporalio.common
 
 from temporal_runtime.options import ActivityOptions, ChildOptions, StartOptions
 
@@ -31,10 +34,22 @@ def start_kwargs(options: StartOptions | ChildOptions) -> dict[str, Any]:
     return given
 
 
+def workflow_start_kwargs(
+    options: StartOptions, *, workflow_id: str, task_queue: str, memo: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The keywords of a client's ``start_workflow`` for resolved `options`, id, queue and memo."""
+    kwargs = start_kwargs(options)
+    kwargs.update(id=workflow_id, task_queue=task_queue, memo=memo)
+    # A start made here always says what it means: Temporal's defaults, made explicit.
+    kwargs.setdefault("id_reuse_policy", temporalio.common.WorkflowIDReusePolicy.ALLOW_DUPLICATE)
+    return kwargs
+
+
 _TIMEOUTS = ("execution_timeout", "run_timeout", "task_timeout")
 _STARTS: dict[type[Any], tuple[str, ...]] = {
     StartOptions: (
-        "retry_policy", "memo", "search_attributes", "id_reuse_policy", "id_conflict_policy", "start_delay"
+        "retry_policy", "memo", "search_attributes", "id_reuse_policy", "id_conflict_policy", "start_delay",
+        "request_eager_start", "cron_schedule",
     ),
     ChildOptions: ("retry_policy", "memo", "search_attributes", "id_reuse_policy", "parent_close_policy"),
 }  # fmt: skip

@@ -21,6 +21,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from temporal_runtime._internal import _registry
 from temporal_runtime._internal._activity_defn import ActivityDefinition
+from temporal_runtime._internal._processes import ActivityPool, process_pool
 from temporal_runtime._internal._temporal_runtime import CONFIG_EXTERN
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.config import RuntimeConfig
@@ -56,6 +57,8 @@ class WorkerSettings:
     max_concurrent_local_activities: int | None
     activity_threads: int
     worker_options: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    # With a number, `def` activities run in a pool of that many processes instead of threads.
+    activity_processes: int | None = None
 
 
 def _is_module_level(wf: WorkflowDefinition) -> bool:
@@ -138,12 +141,16 @@ def build_workers(
     settings: WorkerSettings,
     config: RuntimeConfig,
     interceptors: Iterable[temporalio.worker.Interceptor] = (),
-) -> tuple[dict[str, Worker], ThreadPoolExecutor | None]:
-    """One temporalio `Worker` per planned queue, and the thread pool of sync activities."""
-    executor: ThreadPoolExecutor | None = None
+) -> tuple[dict[str, Worker], ActivityPool | None]:
+    """One temporalio `Worker` per planned queue, and the pool (threads or processes) of sync activities."""
+    pool: ActivityPool | None = None
     if any(not a.is_async for _, acts in plan.values() for a in acts):
-        executor = ThreadPoolExecutor(
-            max_workers=settings.activity_threads, thread_name_prefix="temporal-activity"
+        pool = ActivityPool(
+            process_pool(settings.activity_processes)
+            if settings.activity_processes
+            else ThreadPoolExecutor(
+                max_workers=settings.activity_threads, thread_name_prefix="temporal-activity"
+            )
         )
     runner = sandbox_runner(settings.passthrough_modules)
     limits = {
@@ -170,7 +177,8 @@ def build_workers(
             "task_queue": queue,
             "workflows": [cast(type, wf.adapter) for wf in workflows],
             "activities": [a.temporal_fn for a in activities],
-            "activity_executor": executor,
+            "activity_executor": pool.executor if pool is not None else None,
+            "shared_state_manager": pool.shared_state if pool is not None else None,
             "workflow_runner": runner,
             "graceful_shutdown_timeout": settings.drain_timeout,
             "interceptors": [ConfigInterceptor(config), *extra],
@@ -178,4 +186,4 @@ def build_workers(
             **user,
         }
         workers[queue] = Worker(client, **options)
-    return workers, executor
+    return workers, pool

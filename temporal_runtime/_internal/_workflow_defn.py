@@ -46,6 +46,7 @@ RESERVED_NAMES = frozenset(
         "after",
         "with_options",
         "start",
+        "with_start",
         "shield",
         "gather",
         "saga",

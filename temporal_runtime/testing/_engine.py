@@ -16,14 +16,16 @@ import temporalio.service
 from temporal_runtime._internal import _envelope, _registry
 from temporal_runtime._internal._failures import translate
 from temporal_runtime._internal._handles import RawWorkflowHandle
-from temporal_runtime._internal._surface import EngineSurface
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.client import ExecutionStatus, WorkflowStatus
 from temporal_runtime.config import RuntimeConfig, current_config, to_timedelta
-from temporal_runtime.errors import RegistrationError
+from temporal_runtime.errors import OptionError, RegistrationError
 from temporal_runtime.options import StartOptions
 from temporal_runtime.testing._memory import Scheduler, id_taken
+from temporal_runtime.testing._memory_async import pending_activities
+from temporal_runtime.testing._memory_handlers import InMemoryUpdateHandle
+from temporal_runtime.testing._memory_messaging import InMemoryMessaging
 from temporal_runtime.testing._memory_runtime import InMemoryWorkflowRuntime
 from temporal_runtime.testing._memory_state import ActivityCall, Execution, json_round_trip, utc_now
 
@@ -99,6 +101,16 @@ class _InMemoryWorkflowHandle:
             execution, name, json_round_trip(list(args), f"the arguments of update '{name}'")
         )
 
+    async def start_update(
+        self, name: str, /, *, args: Sequence[Any], wait_for_stage: temporalio.client.WorkflowUpdateStage
+    ) -> InMemoryUpdateHandle:
+        # Validated and started here: accepted. A COMPLETED wait is the caller's `result()`.
+        execution = self._execution()
+        payload = json_round_trip(list(args), f"the arguments of update '{name}'")
+        task = self._scheduler.accept_update(execution, name, payload)
+        await asyncio.sleep(0)
+        return InMemoryUpdateHandle(self._scheduler, execution, name, task)
+
     async def cancel(self) -> None:
         self._scheduler.request_cancel(self._execution())
         await asyncio.sleep(0)
@@ -117,7 +129,7 @@ class _InMemoryWorkflowHandle:
         await asyncio.sleep(0)
 
 
-class InMemoryEngine(EngineSurface):
+class InMemoryEngine(InMemoryMessaging):
     """Runs workflows in this process with no server: `TemporalEngine`'s surface, virtual time.
 
     ``MyWorkflow.client(engine)``, ``.async_``, ``.after(n)``, ``.with_options(...)``, handles,
@@ -125,7 +137,10 @@ class InMemoryEngine(EngineSurface):
     and results make the same JSON round trip as on a server (Pydantic payload converter) and
     are validated the same way. Activities run their real implementation unless replaced by
     a fake in `activities` (keyed by the activity object or its name); each attempt is
-    recorded (`calls`). Retry policies and start-to-close timeouts are honoured.
+    recorded (`calls`). Retry policies and start-to-close timeouts are honoured. With
+    ``activity_processes=N`` the ``def`` activities run in a pool of N processes, as on
+    `TemporalEngine`, so a test shows they pickle (their ``heartbeat()`` is a no-op there).
+    An activity may `raise_complete_async` and be completed by `activity_handle`.
 
     Time is virtual, as on Temporal's time-skipping test server: while a caller awaits a
     workflow's result or an update, `sleep`, timers and ``.after(n)`` delays complete at
@@ -135,9 +150,11 @@ class InMemoryEngine(EngineSurface):
     Every start option is honoured: id policies, ``start_delay``, the execution and run
     timeouts, ``task_timeout`` (a workflow task that runs longer fails the run, where a server
     would retry it for ever), the workflow's ``retry_policy`` (a failed run is retried as a new
-    run of the same id), memo and search attributes; unset options take the defaults of
-    `config`, as on `TemporalEngine`. The lifecycle is the same: ``start()`` (or ``async
-    with``) before use, `EngineNotStartedError` after ``stop()``.
+    run of the same id), memo, search attributes and ``request_eager_start`` (every start is
+    eager here); unset options take the defaults of `config`, as on `TemporalEngine`.
+    ``cron_schedule`` is refused with `OptionError` (there is no cron scheduler in memory).
+    The lifecycle is the same: ``start()`` (or ``async with``) before use,
+    `EngineNotStartedError` after ``stop()``.
 
     Child workflows run as further workflows of this engine (with their parent close
     policy), continue-as-new starts the next run under the same id (`run_ids`), `patched`
@@ -166,6 +183,7 @@ class InMemoryEngine(EngineSurface):
         max_activity_attempts: int = 100,
         deadlock_grace: float = 0.02,
         config: RuntimeConfig | None = None,
+        activity_processes: int | None = None,
     ) -> None:
         fakes: dict[str, Callable[..., Any]] = {}
         for key, fake in (activities or {}).items():
@@ -189,6 +207,7 @@ class InMemoryEngine(EngineSurface):
             max_activity_attempts=max_activity_attempts,
             deadlock_grace=deadlock_grace,
             runtime=lambda scheduler, execution: InMemoryWorkflowRuntime(scheduler, execution, config_used),
+            activity_processes=activity_processes,
         )
 
     # -- the backend of the calling surface ------------------------------------------------
@@ -206,6 +225,7 @@ class InMemoryEngine(EngineSurface):
                     ExecutionStatus.TERMINATED,
                 )
         await asyncio.sleep(0)
+        self._scheduler.close_processes()
 
     async def _start_run(
         self,
@@ -217,6 +237,13 @@ class InMemoryEngine(EngineSurface):
         workflow_id: str,
         task_queue: str,
     ) -> RawWorkflowHandle:
+        if options.cron_schedule is not None:
+            raise OptionError(
+                f"InMemoryEngine cannot run {workflow.name} on cron_schedule={options.cron_schedule!r}: "
+                "it has no cron scheduler. Test the cron start with temporal_runtime.testing.local_engine, "
+                "and start the workflow here without cron_schedule to test one run"
+            )
+        # request_eager_start is honoured as it stands: a run here always starts at once, in-process.
         options = dataclasses.replace(options, workflow_id=workflow_id, task_queue=task_queue)
         encoded = json_round_trip(envelope, f"the input of {workflow.name}")
         method = workflow.method(encoded["method"])
@@ -288,6 +315,8 @@ class InMemoryEngine(EngineSurface):
             close_time=ex.close_time,
             history_length=ex.events,
             memo=_envelope.user_memo(ex.memo),
+            search_attributes=dict(ex.search_attributes),
+            pending_activities=pending_activities(ex),
         )
 
     # -- what tests look at ----------------------------------------------------------------

@@ -56,6 +56,7 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         max_activity_attempts: int,
         deadlock_grace: float,
         runtime: RuntimeFactory,
+        activity_processes: int | None = None,
     ) -> None:
         super().__init__()
         self.clock = VirtualClock(start_time)
@@ -67,6 +68,9 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         # Every run by run id: closed runs of a continue-as-new chain stay reachable here.
         self.runs: dict[str, Execution] = {}
         self.calls: list[ActivityCall] = []
+        self.completions = {}
+        self.activity_processes = activity_processes
+        self.processes = None
 
     # -- starting runs -----------------------------------------------------------------------
 
@@ -196,7 +200,7 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
                 "Temporal worker, which retries it forever; raise ApplicationError to fail the workflow)",
                 type=type(err).__name__,
                 non_retryable=True,
-            )
+            ).with_traceback(err.__traceback__)
         self._end(execution, err, ExecutionStatus.FAILED)
 
     def _end(self, execution: Execution, failure: BaseException, status: ExecutionStatus) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import uuid
 from typing import Any, cast
 
 import temporalio.client
@@ -33,7 +34,9 @@ class HandlerDelivery:
     def fail(self, execution: Execution, err: BaseException) -> None:
         raise NotImplementedError
 
-    async def wait_for(self, execution: Execution, future: asyncio.Future[Any]) -> None:
+    async def wait_for(
+        self, execution: Execution, future: asyncio.Future[Any], *, patient: bool = False
+    ) -> None:
         raise NotImplementedError
 
     def spawn(self, execution: Execution, coro: Any, what: str) -> asyncio.Task[Any]:
@@ -97,6 +100,13 @@ class HandlerDelivery:
 
     async def update(self, execution: Execution, name: str, args: list[Any]) -> Any:
         """Validate, run and answer update `name` (raising `WorkflowUpdateFailedError` as a server would)."""
+        return await self.update_outcome(execution, name, self.accept_update(execution, name, args))
+
+    def accept_update(self, execution: Execution, name: str, args: list[Any]) -> asyncio.Task[Any]:
+        """Validate update `name` and start its handler: what the server calls accepting it.
+
+        A rejection raises `WorkflowUpdateFailedError` here, before any handler runs.
+        """
         handler = execution.definition.updates.get(name)
 
         def rejected(message: str, kind: str) -> temporalio.client.WorkflowUpdateFailedError:
@@ -122,10 +132,15 @@ class HandlerDelivery:
         if problem is not None:
             raise temporalio.client.WorkflowUpdateFailedError(problem)
         execution.events += 2
-        task = self.spawn(
+        return self.spawn(
             execution, _dispatch.update(execution.instance, handler, call_args), f"update handler '{name}'"
         )
-        await self.wait_for(execution, task)
+
+    async def update_outcome(
+        self, execution: Execution, name: str, task: asyncio.Task[Any], *, patient: bool = False
+    ) -> Any:
+        """Wait for an accepted update's handler and answer with its result or failure."""
+        await self.wait_for(execution, task, patient=patient)
         if task.cancelled():
             raise temporalio.client.WorkflowUpdateFailedError(
                 temporalio.exceptions.CancelledError(
@@ -136,3 +151,21 @@ class HandlerDelivery:
         if failed is not None:
             raise temporalio.client.WorkflowUpdateFailedError(as_failure(failed))
         return json_round_trip(task.result(), f"the result of update '{name}'")
+
+
+class InMemoryUpdateHandle:
+    """The slice of temporalio's `WorkflowUpdateHandle` that `UpdateHandle` uses, in memory."""
+
+    def __init__(
+        self, delivery: HandlerDelivery, execution: Execution, name: str, task: asyncio.Task[Any]
+    ) -> None:
+        self._delivery = delivery
+        self._execution = execution
+        self._name = name
+        self._task = task
+        self.id = str(uuid.uuid4())
+        self.workflow_id = execution.workflow_id
+        self.workflow_run_id: str | None = execution.run_id
+
+    async def result(self, *, patient: bool = False) -> Any:
+        return await self._delivery.update_outcome(self._execution, self._name, self._task, patient=patient)

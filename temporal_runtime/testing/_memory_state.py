@@ -17,6 +17,7 @@ from typing import Any
 import temporalio.exceptions
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from temporal_runtime._internal._failures import remote_traceback
 from temporal_runtime._internal._runtime import ContinueAsNew
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.client import ExecutionStatus
@@ -73,6 +74,22 @@ class ActivityCall:
 
 
 @dataclass(eq=False)
+class PendingState:
+    """One scheduled activity of a run, until it finishes (what describe lists as pending)."""
+
+    activity_id: str
+    activity_type: str
+    scheduled_time: datetime
+    maximum_attempts: int
+    attempt: int = 1
+    state: str = "SCHEDULED"
+    last_started_time: datetime | None = None
+    last_heartbeat_time: datetime | None = None
+    heartbeat_details: list[Any] = field(default_factory=list[Any])
+    last_failure: BaseException | None = None
+
+
+@dataclass(eq=False)
 class Execution:
     """One workflow run kept in memory: its instance, status, outcome and current waits."""
 
@@ -110,6 +127,9 @@ class Execution:
     children: list[tuple[Execution, Any]] = field(default_factory=list[tuple["Execution", Any]])
     # The run this one continued as (continue-as-new); callers of this run follow it.
     next_run: Execution | None = None
+    # Activity ids are the run's own sequence, as a worker numbers them; pending ones by id.
+    activity_seq: int = 0
+    pending: dict[str, PendingState] = field(default_factory=dict[str, PendingState])
 
     @property
     def latest(self) -> Execution:
@@ -179,7 +199,9 @@ def as_failure(err: BaseException) -> temporalio.exceptions.FailureError:
     if isinstance(err, temporalio.exceptions.FailureError):
         return err
     failure = temporalio.exceptions.ApplicationError(str(err), type=type(err).__name__)
-    failure.__cause__ = None
+    # Where it was raised, as a worker records it: its traceback, and a pool process's one.
+    failure.__cause__ = err.__cause__ if remote_traceback(err) is not None else None
+    failure.__traceback__ = err.__traceback__
     return failure
 
 

@@ -11,10 +11,10 @@ from pydantic import BaseModel
 
 from temporal_runtime import (
     DevServer,
+    ScheduleNotFoundError,
     SearchAttributeKey,
     TemporalEngine,
     Workflow,
-    WorkflowNotFoundError,
     wf_signal,
 )
 from tests.integration._engines import engine_serving
@@ -74,7 +74,7 @@ async def test_schedule_trigger_pause_list_delete(engine: TemporalEngine) -> Non
 
     await _eventually(listed, "the schedule in the list")
     await handle.delete()
-    with pytest.raises(WorkflowNotFoundError):
+    with pytest.raises(ScheduleNotFoundError, match=f"schedule '{schedule_id}' not found"):
         await engine.get_schedule(schedule_id).describe()
 
 

@@ -11,19 +11,22 @@ import pytest
 import temporal_runtime
 
 TOP_LEVEL = [
-    "Activity", "ActivityError", "ActivityInfo", "ApplicationError", "ChildHandle",
+    "Activity", "ActivityCompletionError", "ActivityError", "ActivityInfo", "ActivityNotFoundError",
+    "ApplicationError", "ApplicationErrorCategory", "AsyncActivityHandle", "ChildHandle",
     "ChildWorkflowError", "ConfigError", "DevServer", "EngineError", "EngineNotStartedError",
     "EngineState", "EngineStateError", "ExecutionStatus", "HealthStatus", "MethodHandle",
-    "NotInWorkflowError", "OptionError", "ParentClosePolicy", "QueryFailedError", "QuietSaga",
-    "RegistrationError", "RetryPolicy", "RuntimeConfig", "Saga", "ScheduleHandle", "ScheduleInfo",
-    "ScheduleOverlapPolicy", "SearchAttributeKey", "StartOptions", "TLSConfig", "TemporalEngine",
-    "TemporalRuntimeError", "UnknownActivityError", "UnknownMethodError", "UnknownWorkflowError",
-    "UpdateFailedError", "UpdateMethod", "Workflow", "WorkflowAlreadyStartedError",
+    "NotInWorkflowError", "OptionError", "ParentClosePolicy", "PendingActivity", "QueryFailedError",
+    "QuietSaga", "RegistrationError", "RetryPolicy", "RuntimeConfig", "Saga",
+    "ScheduleAlreadyRunningError", "ScheduleError", "ScheduleHandle", "ScheduleInfo",
+    "ScheduleNotFoundError", "ScheduleOverlapPolicy", "SearchAttributeKey", "StartOptions",
+    "TLSConfig", "TemporalEngine", "TemporalRuntimeError", "UnknownActivityError",
+    "UnknownMethodError", "UnknownWorkflowError", "UpdateFailedError", "UpdateHandle",
+    "UpdateMethod", "WithStartWorkflowOperation", "Workflow", "WorkflowAlreadyStartedError",
     "WorkflowCancelled", "WorkflowCancelledError", "WorkflowClient", "WorkflowError",
     "WorkflowFailedError", "WorkflowIDConflictPolicy", "WorkflowIDReusePolicy", "WorkflowInfo",
     "WorkflowNotFoundError", "WorkflowStarter", "WorkflowStatus", "WorkflowTerminatedError",
     "WorkflowTimedOutError", "activity_def", "activity_info", "heartbeat", "is_cancelled",
-    "load_config", "wf_query", "wf_signal", "wf_update",
+    "load_config", "raise_complete_async", "wf_query", "wf_signal", "wf_update",
 ]  # fmt: skip
 
 

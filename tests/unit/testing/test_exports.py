@@ -17,6 +17,7 @@ def test_public_names() -> None:
         "local_engine",
         "replay",
         "replay_history",
+        "replay_workflows",
     ]
     for name in testing.__all__:
         assert getattr(testing, name).__module__.startswith("temporal_runtime.testing")
