@@ -325,8 +325,9 @@ class MethodHandle(Generic[HandleResultType]):
     ) -> UpdateHandle[Any]:
         """Send an update and return once the workflow accepted it, with an `UpdateHandle`.
 
-        Accepted means its validator passed (a rejection raises `UpdateFailedError` here);
-        ``await accepted.result()`` waits for the handler, as `update` does in one call.
+        Accepted means its validator passed; ``await accepted.result()`` waits for the
+        handler, as `update` does in one call, and raises `UpdateFailedError` if the update
+        was rejected or its handler failed.
 
         Example:
             >>> async def demo(handle):  # doctest: +SKIP

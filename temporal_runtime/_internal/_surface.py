@@ -80,7 +80,20 @@ class EngineSurface:
         return await asyncio.wait_for(handle.result(), timeout)
 
     async def _wait_update(self, handle: RawUpdateHandle, timeout: float | None) -> Any:
-        return await asyncio.wait_for(handle.result(), timeout)
+        # Not wait_for: temporalio answers the cancellation of its poll with an error of its own.
+        poll = asyncio.ensure_future(handle.result())
+        finished = False
+        try:
+            finished = bool((await asyncio.wait({poll}, timeout=timeout))[0])
+        finally:
+            if not poll.done():
+                poll.cancel()
+                await asyncio.wait({poll})
+                if not poll.cancelled():
+                    poll.exception()  # the cancelled poll's error: seen, and not the caller's
+        if not finished:
+            raise TimeoutError
+        return poll.result()
 
     # -- lifecycle -----------------------------------------------------------------------------
 

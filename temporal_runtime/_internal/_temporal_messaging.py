@@ -8,6 +8,7 @@ update succeed or fail together). Activities completed from outside go through t
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import temporalio.client
@@ -47,13 +48,19 @@ class TemporalMessaging(MessagingSurface):
         operation: temporalio.client.WithStartWorkflowOperation[Any, Any] = (
             temporalio.client.WithStartWorkflowOperation(name, request.envelope, **kwargs)
         )
-        # One of temporalio's overloads leaves its `args` untyped; the by-name one applies here.
-        update = await self.client.start_update_with_start_workflow(  # pyright: ignore[reportUnknownMemberType]
-            message.name,
-            args=message.args,
-            start_workflow_operation=operation,
-            wait_for_stage=message.stage,
-        )
+        try:
+            # One of temporalio's overloads leaves its `args` untyped; the by-name one applies here.
+            update = await self.client.start_update_with_start_workflow(  # pyright: ignore[reportUnknownMemberType]
+                message.name,
+                args=message.args,
+                start_workflow_operation=operation,
+                wait_for_stage=message.stage,
+            )
+        except BaseException:
+            # The operation holds the start's own outcome too; read it, the caller gets the error.
+            with contextlib.suppress(BaseException):
+                await operation.workflow_handle()
+            raise
         return await operation.workflow_handle(), update
 
     def _async_activity(

@@ -104,10 +104,13 @@ class _InMemoryWorkflowHandle:
     async def start_update(
         self, name: str, /, *, args: Sequence[Any], wait_for_stage: temporalio.client.WorkflowUpdateStage
     ) -> InMemoryUpdateHandle:
-        # Validated and started here: accepted. A COMPLETED wait is the caller's `result()`.
+        # Validated and started here: accepted (a COMPLETED wait is the caller's `result()`).
         execution = self._execution()
         payload = json_round_trip(list(args), f"the arguments of update '{name}'")
-        task = self._scheduler.accept_update(execution, name, payload)
+        try:
+            task = self._scheduler.accept_update(execution, name, payload)
+        except temporalio.client.WorkflowUpdateFailedError as rejected:
+            return InMemoryUpdateHandle(self._scheduler, execution, name, rejected)
         await asyncio.sleep(0)
         return InMemoryUpdateHandle(self._scheduler, execution, name, task)
 

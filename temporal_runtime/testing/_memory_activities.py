@@ -121,7 +121,9 @@ class ActivityRunner(AsyncCompletions):
         try:
             return await self._attempts(execution, defn, args, options, pending=pending, local=local)
         finally:
-            execution.pending.pop(pending.activity_id, None)
+            # A run that closed meanwhile is described as it was then, as on a server.
+            if execution.running:
+                execution.pending.pop(pending.activity_id, None)
 
     async def _attempts(
         self,

@@ -160,7 +160,7 @@ class InMemoryAsyncActivityHandle:
 
 
 def pending_activities(execution: Execution) -> list[PendingActivity]:
-    """What describe lists for a run's activities that have not finished."""
+    """What describe lists for a run's activities that have not finished (as they were at its close)."""
     found: list[PendingActivity] = []
     for p in execution.pending.values():
         failure = failure_label(p.last_failure) if p.last_failure is not None else (None, None)

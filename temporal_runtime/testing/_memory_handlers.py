@@ -154,10 +154,17 @@ class HandlerDelivery:
 
 
 class InMemoryUpdateHandle:
-    """The slice of temporalio's `WorkflowUpdateHandle` that `UpdateHandle` uses, in memory."""
+    """The slice of temporalio's `WorkflowUpdateHandle` that `UpdateHandle` uses, in memory.
+
+    A rejected update gets a handle too, whose `result` raises the rejection, as a server's.
+    """
 
     def __init__(
-        self, delivery: HandlerDelivery, execution: Execution, name: str, task: asyncio.Task[Any]
+        self,
+        delivery: HandlerDelivery,
+        execution: Execution,
+        name: str,
+        task: asyncio.Task[Any] | temporalio.client.WorkflowUpdateFailedError,
     ) -> None:
         self._delivery = delivery
         self._execution = execution
@@ -168,4 +175,6 @@ class InMemoryUpdateHandle:
         self.workflow_run_id: str | None = execution.run_id
 
     async def result(self, *, patient: bool = False) -> Any:
+        if isinstance(self._task, BaseException):
+            raise self._task
         return await self._delivery.update_outcome(self._execution, self._name, self._task, patient=patient)

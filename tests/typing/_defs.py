@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from pydantic import BaseModel
 
-from temporal_runtime import Workflow, activity_def, wf_query, wf_signal, wf_update
+from temporal_runtime import ApplicationError, Workflow, activity_def, wf_query, wf_signal, wf_update
 
 
 class ChargeArgs(BaseModel):
@@ -53,6 +55,11 @@ refund = activity_def("typing_refund", Args=ChargeArgs, Result=ChargeResult)(ref
 @activity_def("typing_tagged", Result=ChargeResult)
 async def tagged(args: ChargeArgs, note: str = "") -> dict[str, str]:
     return {"charge_id": note}
+
+
+@activity_def("typing_refuse")
+def refuse(args: ChargeArgs) -> NoReturn:
+    raise ApplicationError(f"refused {args.amount}", type="Refused")
 
 
 @activity_def("typing_args_only", Args=ChargeArgs)

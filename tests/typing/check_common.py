@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from typing import Any, TypeVar, assert_type
+from typing import Any, NoReturn, TypeVar, assert_type
 
 from examples.approval import ApprovalWorkflow, Request, Result
 from examples.data_pipeline import DataPipelineWorkflow, ProcessDataInput, ProcessDataOutput, process_data
 from examples.orders import Order as SeedOrder
 from examples.orders import OrderProcessingWorkflow
 from examples.orders import OrderResult as SeedOrderResult
-from temporal_runtime import ChildHandle, MethodHandle, TemporalEngine, Workflow
+from temporal_runtime import (
+    AsyncActivityHandle,
+    ChildHandle,
+    MethodHandle,
+    TemporalEngine,
+    UpdateHandle,
+    WithStartWorkflowOperation,
+    Workflow,
+)
 from temporal_runtime.child import ChildClient
 from tests.typing._defs import (
     ChargeArgs,
@@ -23,6 +31,7 @@ from tests.typing._defs import (
     charge_sync,
     ping,
     refund,
+    refuse,
     tagged,
 )
 
@@ -69,6 +78,30 @@ async def handles(engine: TemporalEngine) -> None:
     assert_type(handle.id, str)
 
 
+async def messages_with_a_start(engine: TemporalEngine) -> None:
+    order = Order(order_id="1")
+    wf = OrderWorkflow.client(engine).with_options(workflow_id="order-1")
+    op = wf.with_start(OrderWorkflow.process, order, priority=2)
+    assert_type(op, WithStartWorkflowOperation[OrderResult])
+    assert_type(await op.update(OrderWorkflow.set_priority, 3), int)
+    assert_type(await op.start_update(OrderWorkflow.set_priority, 3), UpdateHandle[int])
+    assert_type(await op.signal(OrderWorkflow.approve, "alice", note="ok"), MethodHandle[OrderResult])
+    assert_type(op.handle, MethodHandle[OrderResult])
+    assert_type(await op.update("set_priority", 3), Any)
+    assert_type(wf.with_start("process", order), WithStartWorkflowOperation[Any])
+    assert_type(engine.with_start(OrderWorkflow, OrderWorkflow.count), WithStartWorkflowOperation[int])
+    assert_type(
+        engine.with_start("OrderWorkflow", "process", order, workflow_id="o"), WithStartWorkflowOperation[Any]
+    )
+    handle = await wf.start(OrderWorkflow.process, order)
+    accepted = await handle.start_update(OrderWorkflow.set_priority, 3)
+    assert_type(accepted, UpdateHandle[int])
+    assert_type(await accepted.result(timeout=5), int)
+    assert_type(await handle.start_update("set_priority", 3), UpdateHandle[Any])
+    assert_type(await engine.start_update("order-1", "set_priority", 3), UpdateHandle[Any])
+    assert_type(engine.activity_handle(task_token=b"t"), AsyncActivityHandle)
+
+
 async def engine_calls(engine: TemporalEngine) -> None:
     order = Order(order_id="1")
     assert_type(
@@ -98,6 +131,11 @@ class ActivityUser(Workflow):
         assert_type(await self.exec("typing_charge", {"amount": 1}), Any)
         assert_type(await self.exec_local(charge, args), ChargeResult)
         assert_type(await self.exec_local(ping, timeout=5), int)
+
+
+class RefusingUser(Workflow):
+    async def run(self) -> None:
+        assert_type(await self.exec(refuse, ChargeArgs(amount=1)), NoReturn)
 
 
 class ChildUser(Workflow):
