@@ -101,6 +101,12 @@ class ActivityDecorator(Protocol[ArgsType, ResultType]):
 class InferringActivityDecorator(Protocol[ArgsType]):
     """What ``activity_def(name)`` returns: the result type read from the implementation."""
 
+    # First, on purpose: a function that never returns fits every return type, a coroutine's
+    # included, so the overloads after it would leave its result unsolved.
+    @overload
+    def __call__(  # pyright: ignore[reportOverlappingOverload]
+        self, fn: Callable[MethodParams, NoReturn], /
+    ) -> Activity[ArgsType, NoReturn, MethodParams, NoReturn]: ...
     @overload
     def __call__(
         self, fn: Callable[MethodParams, Coroutine[Any, Any, ReturnType]], /
