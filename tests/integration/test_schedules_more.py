@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,6 +15,7 @@ from temporal_runtime import (
     Workflow,
 )
 from tests.integration._engines import engine_serving
+from tests.integration._eventually import eventually
 
 
 class HourlyReport(Workflow):
@@ -25,14 +24,6 @@ class HourlyReport(Workflow):
 
 
 engine = engine_serving(HourlyReport)
-
-
-async def _eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
-    for _ in range(200):
-        if await check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"never happened: {what}")
 
 
 async def test_a_taken_id_update_and_delete(engine: TemporalEngine) -> None:
@@ -51,7 +42,7 @@ async def test_a_taken_id_update_and_delete(engine: TemporalEngine) -> None:
     async def listed() -> bool:  # the list (visibility) says the new crons too, once it caught up
         return [s.cron for s in await engine.list_schedules() if s.schedule_id == schedule_id] == [info.cron]
 
-    await _eventually(listed, "the updated crons in the list")
+    await eventually(listed, "the updated crons in the list")
     await handle.update(every=900, overlap=ScheduleOverlapPolicy.BUFFER_ONE)
     assert [e.total_seconds() for e in (await handle.describe()).every] == [900.0]
 
@@ -60,7 +51,7 @@ async def test_a_taken_id_update_and_delete(engine: TemporalEngine) -> None:
     async def ran() -> bool:
         return bool((await handle.describe()).recent_workflow_ids)
 
-    await _eventually(ran, "the triggered run")
+    await eventually(ran, "the triggered run")
     run_id = (await handle.describe()).recent_workflow_ids[0]
     assert await engine.get_result(run_id, timeout_seconds=60) == "marketing:7"
 
@@ -83,5 +74,5 @@ async def test_backfill_runs_the_missed_times(engine: TemporalEngine) -> None:
     async def backfilled() -> bool:
         return (await handle.describe()).num_actions == 3
 
-    await _eventually(backfilled, "three backfilled runs")
+    await eventually(backfilled, "three backfilled runs")
     await handle.delete()
