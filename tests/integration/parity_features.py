@@ -31,7 +31,7 @@ ATTEMPTS: dict[str, int] = {}
 
 
 def _count_attempt() -> None:
-    key = activity_info().workflow_id
+    key = activity_info().workflow_id or ""
     ATTEMPTS[key] = ATTEMPTS.get(key, 0) + 1
 
 
@@ -76,7 +76,7 @@ class FeatureCart(Workflow):
 @activity_def("feature_ask_approval")
 async def ask_approval(request: str) -> str:
     info = activity_info()
-    TOKENS[info.workflow_id] = info.task_token
+    TOKENS[info.workflow_id or ""] = info.task_token
     heartbeat("asked")
     raise_complete_async()
 

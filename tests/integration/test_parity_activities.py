@@ -14,6 +14,7 @@ from temporal_runtime import (
     ActivityNotFoundError,
     ApplicationError,
     OptionError,
+    PendingActivity,
     WorkflowFailedError,
 )
 from temporal_runtime.testing import InMemoryEngine
@@ -61,6 +62,7 @@ async def test_complete_by_ids_and_fail_an_attempt(engine: Engine) -> None:
         await by_ids.report_cancellation()  # nobody asked it to cancel
     assert not isinstance(refused.value, ActivityNotFoundError)
     await by_ids.fail(ApplicationError("try again", type="NotNow"))
+    pending: list[PendingActivity] = []
     for _ in range(100):
         pending = (await handle.status()).pending_activities
         if pending and pending[0].last_failure_type == "NotNow":

@@ -38,11 +38,12 @@ def _cart_id() -> str:
 async def _status_until(
     engine: Engine, workflow_id: str, check: Callable[[WorkflowStatus], bool]
 ) -> WorkflowStatus:
+    status = await engine.get_status(workflow_id)
     for _ in range(100):
-        status = await engine.get_status(workflow_id)
         if check(status):
             return status
         await asyncio.sleep(0.1)
+        status = await engine.get_status(workflow_id)
     raise AssertionError(f"{workflow_id}: never reached the expected state: {status}")
 
 
