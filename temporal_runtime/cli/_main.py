@@ -53,6 +53,16 @@ EXIT_CODES_HELP = """exit codes:
 Command = Callable[[argparse.Namespace, Output], Coroutine[Any, Any, int]]
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {text!r}")
+    return value
+
+
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
@@ -142,6 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-concurrent-activities", type=int, help="activity slots per task queue")
     p.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port (/metrics)")
     p.add_argument("--tracing", action="store_true", help="OpenTelemetry tracing (extra 'otel')")
+    p.add_argument(
+        "--processes",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="run N worker processes on the same queues, supervised and drained together",
+    )
 
     for name, func, text in (
         ("start", c.cmd_start, "start WORKFLOW.METHOD and print its id"),
@@ -230,7 +247,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         2
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(given)
+    args.argv = given  # `worker --processes N` starts its processes with the same command line
     long_running = args.command in ("worker", "dev")
     configure_logging(args.log_level or ("INFO" if long_running else "WARNING"), args.log_format)
     out = Output(args.json)

@@ -16,6 +16,7 @@ from temporal_runtime.cli._commands import make_engine
 from temporal_runtime.cli._discovery import UsageError, import_modules
 from temporal_runtime.cli._health import HealthServer
 from temporal_runtime.cli._output import Output
+from temporal_runtime.cli._supervise import Supervisor
 from temporal_runtime.devserver import DevServer
 
 logger = logging.getLogger("temporal_runtime.worker")
@@ -72,6 +73,9 @@ async def cmd_worker(args: argparse.Namespace, out: Output) -> int:
             f"nothing to serve on task queue(s) {wanted}; the modules use: "
             f"{', '.join(sorted(plan)) or 'none'}"
         )
+    if args.processes > 1:
+        # Everything above was checked once, here; each process then serves the same plan.
+        return await Supervisor(args.argv, args, out).run()
     stop = asyncio.Event()
     _stop_on_signals(stop)
     await engine.start()
