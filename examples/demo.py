@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from pathlib import Path
 
 from examples.orders import Item, Order, OrderProcessingWorkflow
@@ -37,7 +37,7 @@ async def _dev_server_running() -> bool:
 
 
 @contextlib.asynccontextmanager
-async def dev_server() -> AsyncIterator[tuple[str, bool]]:
+async def dev_server() -> AsyncGenerator[tuple[str, bool]]:
     """The address of a dev server on `DB_FILE`, and whether this demo started it."""
     if await _dev_server_running():
         yield DEV_ADDRESS, False
