@@ -133,8 +133,14 @@ class Supervisor:
     async def run(self) -> int:
         """Supervise until SIGTERM/SIGINT; 0 when every process drained and exited cleanly."""
         loop = asyncio.get_running_loop()
+
+        stopping: list[asyncio.Future[None]] = []
+
+        def on_signal(signum: int) -> None:
+            stopping.append(asyncio.ensure_future(self.stop(signum)))
+
         for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, lambda s=signum: asyncio.ensure_future(self.stop(s)))
+            loop.add_signal_handler(signum, on_signal, signum)
         self.out.emit(
             {"event": "supervising", "processes": len(self.children)},
             f"supervising {len(self.children)} worker processes",
