@@ -13,6 +13,7 @@ from typing import Any
 
 from temporal_runtime._internal._workflow_defn import InputError
 from temporal_runtime.cli import _commands as c
+from temporal_runtime.cli._codec_server import cmd_codec_server
 from temporal_runtime.cli._discovery import UsageError
 from temporal_runtime.cli._logging import configure_logging
 from temporal_runtime.cli._output import Output, dumps
@@ -215,6 +216,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("schema", c.cmd_schema, "print the JSON schema of WORKFLOW.METHOD's input")
     p.add_argument("target", metavar="WORKFLOW.METHOD")
+
+    p = add("codec-server", cmd_codec_server, "serve the configured payload codec to the Web UI and CLI")
+    p.add_argument("--host", help="interface to listen on (default codec_server.host, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default codec_server.port, 8081)")
+    p.add_argument(
+        "--origin", action="append", metavar="URL", help="a Web UI origin allowed by CORS (repeatable)"
+    )
+    p.add_argument("--token-file", metavar="PATH", help="require 'Authorization: Bearer <token in PATH>'")
     return parser
 
 
@@ -250,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     given = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(given)
     args.argv = given  # `worker --processes N` starts its processes with the same command line
-    long_running = args.command in ("worker", "dev")
+    long_running = args.command in ("worker", "dev", "codec-server")
     configure_logging(args.log_level or ("INFO" if long_running else "WARNING"), args.log_format)
     out = Output(args.json)
     try:
