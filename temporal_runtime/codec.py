@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Protocol, runtime_checkable
 
+import temporalio.api.common.v1
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr
 
 __all__ = ["CodecServerSettings", "EncryptionSettings", "Payload", "PayloadCodec"]
@@ -59,6 +60,28 @@ class Payload:
         """The ``encoding`` metadata entry, or "" when there is none."""
         return self.metadata.get("encoding", b"").decode("utf-8", "replace")
 
+    def to_bytes(self) -> bytes:
+        """The whole payload, metadata included, as bytes (Temporal's ``Payload`` message).
+
+        A codec that wraps payloads seals these bytes, so `from_bytes` gives back the original.
+
+        Example:
+            >>> p = Payload({"encoding": b"json/plain"}, b"1")
+            >>> Payload.from_bytes(p.to_bytes()) == p
+            True
+        """
+        message = temporalio.api.common.v1.Payload(metadata=dict(self.metadata), data=self.data)
+        return message.SerializeToString(deterministic=True)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Payload:
+        """The payload that `to_bytes` gave `data` for (`ValueError` if `data` is not one)."""
+        try:
+            message = temporalio.api.common.v1.Payload.FromString(data)
+        except Exception as err:
+            raise ValueError(f"not a serialized payload ({len(data)} bytes): {err}") from None
+        return cls(dict(message.metadata), message.data)
+
     def __repr__(self) -> str:
         # Never the bytes: a payload carries user data, and reprs end up in logs.
         return f"Payload(encoding={self.encoding!r}, {len(self.data)} bytes)"
@@ -72,8 +95,8 @@ class PayloadCodec(Protocol):
     ``encoding`` is not its own), so that data written before the codec was added still
     reads. Raise `PayloadCodecError` for a payload that cannot be decoded: on a worker it
     fails that one workflow (not its task, which would be retried forever), with your message.
-    An `OSError` (a key service that is down, a timeout) is treated as passing: the task is
-    retried. Keep it free of I/O if `InMemoryEngine` should use it.
+    An `OSError` (a key service that is down, a timeout) counts as passing trouble instead:
+    the task is retried. Keep it free of I/O if `InMemoryEngine` should use it.
 
     Example:
         >>> from temporal_runtime import EncryptionCodec

@@ -26,8 +26,6 @@ import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import temporalio.api.common.v1
-
 from temporal_runtime.codec import EncryptionSettings, Payload
 from temporal_runtime.errors import ConfigError, PayloadCodecError
 
@@ -200,8 +198,7 @@ class EncryptionCodec:
         return [self._open(p) if p.metadata.get("encoding") == ENCODING else p for p in payloads]
 
     def _seal(self, payload: Payload) -> Payload:
-        plain = temporalio.api.common.v1.Payload(metadata=dict(payload.metadata), data=payload.data)
-        body = plain.SerializeToString()
+        body = payload.to_bytes()
         compression = b""
         if self.compress:
             packed = zlib.compress(body)
@@ -244,12 +241,11 @@ class EncryptionCodec:
                 body = zlib.decompress(body)
             elif compression:
                 raise ValueError(f"unknown compression {compression!r}")
-            inner = temporalio.api.common.v1.Payload.FromString(body)
+            return Payload.from_bytes(body)
         except Exception as err:
             raise PayloadCodecError(
                 f"a payload encrypted with key id {key_id!r} decrypts but cannot be read: {err}"
             ) from None
-        return Payload(dict(inner.metadata), inner.data)
 
     def __repr__(self) -> str:
         return f"EncryptionCodec(key_id={self.key_id!r}, key_ids={self.key_ids}, compress={self.compress})"

@@ -140,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--in-memory", action="store_true", help="keep no data between runs")
     p.add_argument("--headless", action="store_true", help="no Web UI")
     p.add_argument("--extra-namespace", action="append", metavar="NS", help="also create namespace NS")
+    p.add_argument(
+        "--ui-codec-endpoint", metavar="URL", help="the Web UI decodes payloads there (see codec-server)"
+    )
 
     p = add("worker", cmd_worker, "serve the workflows and activities of MODULEs; drain on SIGTERM/SIGINT")
     p.add_argument("modules", nargs="+", metavar="MODULE", help="module or package to import and serve")

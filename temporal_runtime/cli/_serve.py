@@ -140,6 +140,7 @@ async def cmd_dev(args: argparse.Namespace, out: Output) -> int:
         db_file=db_file,
         host=args.ip,
         namespaces=tuple(args.extra_namespace or ()),
+        extra_args=("--ui-codec-endpoint", args.ui_codec_endpoint) if args.ui_codec_endpoint else (),
     )
     stop = asyncio.Event()
     _stop_on_signals(stop)
