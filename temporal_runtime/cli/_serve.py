@@ -90,6 +90,7 @@ async def cmd_worker(args: argparse.Namespace, out: Output) -> int:
             }
             for queue, (workflows, activities) in served.items()
         }
+        codec = engine.client.data_converter.payload_codec
         out.emit(
             {
                 "event": "serving",
@@ -97,9 +98,11 @@ async def cmd_worker(args: argparse.Namespace, out: Output) -> int:
                 "namespace": engine.namespace,
                 "task_queues": summary,
                 "health_port": health.port if health else None,
+                "codec": repr(codec) if codec is not None else None,
             },
             f"worker serving {', '.join(sorted(summary))} on {engine.address} (namespace {engine.namespace})"
-            + (f"; health on :{health.port}" if health else ""),
+            + (f"; health on :{health.port}" if health else "")
+            + (f"; payloads through {codec!r}" if codec is not None else ""),
             line=True,
         )
         for queue, parts in sorted(summary.items()):

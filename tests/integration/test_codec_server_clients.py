@@ -46,30 +46,47 @@ def write_config(folder: Path, port: int) -> Path:
     return config
 
 
+async def stopped(process: asyncio.subprocess.Process) -> str:
+    """SIGTERM, then everything the process printed; it must exit 0 and show no secret."""
+    process.send_signal(signal.SIGTERM)
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    printed = out.decode() + err.decode()
+    assert process.returncode == 0, printed[-3000:]
+    for secret in (KEY, TOKEN):
+        assert secret not in printed
+    return printed
+
+
 async def test_the_temporal_cli_reads_encrypted_payloads_through_the_codec_server(
     dev_server: SharedDevServer, task_queue: str, tmp_path: Path
 ) -> None:
     config_file = write_config(tmp_path, free_port())
-    config = load_config(config_file)
-    async with TemporalEngine(
-        url=dev_server.address, task_queue=task_queue, workflows=[CodecVault], config=config
-    ) as engine:
-        handle = await CodecVault.client(engine).async_.keep(Note(text=SECRET))
-        await handle.result(timeout=30)
-        # The library's own CLI commands take the codec from the same configuration.
+    config = ["--config", str(config_file), "--address", dev_server.address]
+    # A `temporal-runtime worker` whose encryption comes from the configuration file.
+    worker = await spawn_cli(
+        "worker", "tests.integration.codec_workflows", "--task-queue", task_queue, *config, "--json"
+    )
+    server = None
+    try:
+        assert (await read_event(worker, "serving"))["codec"].startswith("EncryptionCodec(key_id='2025-06'")
+        async with TemporalEngine(
+            url=dev_server.address, task_queue=task_queue, start_worker=False, config=load_config(config_file)
+        ) as engine:
+            handle = await CodecVault.client(engine).async_.keep(Note(text=SECRET))
+            await handle.result(timeout=30)
+        # The library's client commands take the codec from the same configuration.
         executed = await run_cli(
-            "execute", "CodecVault.echo", "--module", "tests.integration.codec_workflows",
-            "--address", dev_server.address, "--task-queue", task_queue, "--config", str(config_file),
+            "execute", "CodecVault.echo", "-m", "tests.integration.codec_workflows",
+            "--task-queue", task_queue, *config,
             "--input", json.dumps({"text": "through the library's CLI"}), "--json",
         )  # fmt: skip
         assert executed.code == 0, executed.err
         assert executed.json()["result"] == "through the library's CLI"
 
-    server = await spawn_cli("codec-server", "--config", str(config_file), "--json")
-    try:
+        server = await spawn_cli("codec-server", "--config", str(config_file), "--json")
         serving = await read_event(server, "serving")
         assert serving["token_required"] is True
-        assert "EncryptionCodec(key_id='2025-06'" in serving["codec"]
+        assert serving["codec"].startswith("EncryptionCodec(key_id='2025-06'")
         show = ["workflow", "show", "--detailed", "--workflow-id", handle.id]
         decoded = await temporal_cli(
             dev_server.address, *show, "--codec-endpoint", serving["url"], "--codec-auth", f"Bearer {TOKEN}"
@@ -81,12 +98,10 @@ async def test_the_temporal_cli_reads_encrypted_payloads_through_the_codec_serve
         assert stored.returncode == 0, stored.stderr
         assert SECRET not in stored.stdout
     finally:
-        server.send_signal(signal.SIGTERM)
-        out, err = await asyncio.wait_for(server.communicate(), 30)
-    assert server.returncode == 0, err.decode()
-    assert '"event": "stopped"' in out.decode()
-    for secret in (KEY, TOKEN):
-        assert secret not in out.decode() + err.decode()
+        printed = await stopped(worker)
+        if server is not None:
+            assert '"event": "stopped"' in await stopped(server)
+    assert '"event": "stopped"' in printed
 
 
 async def test_codec_server_without_a_codec_says_how_to_configure_one(tmp_path: Path) -> None:
