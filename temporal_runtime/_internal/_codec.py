@@ -37,7 +37,7 @@ class TemporalCodec(temporalio.converter.PayloadCodec):
 
     def __init__(self, codec: AnyCodec) -> None:
         self.codec = codec
-        self.name = type(codec).__name__
+        self.name: str = type(codec).__name__
         self._native = isinstance(codec, temporalio.converter.PayloadCodec)
 
     async def encode(self, payloads: Sequence[ProtoPayload]) -> list[ProtoPayload]:
