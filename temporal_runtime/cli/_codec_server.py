@@ -24,6 +24,7 @@ from temporalio.exceptions import ApplicationError
 
 from temporal_runtime._internal._codec import AnyCodec, TemporalCodec, as_temporal, resolve_codec
 from temporal_runtime.cli._discovery import UsageError
+from temporal_runtime.cli._http import SmallHTTPServer, write_response
 from temporal_runtime.cli._output import Output
 from temporal_runtime.cli._serve import _stop_on_signals
 from temporal_runtime.codec import CodecServerSettings
@@ -32,19 +33,6 @@ from temporal_runtime.errors import ConfigError
 
 logger = logging.getLogger("temporal_runtime.codec_server")
 
-_REASONS = {
-    200: "OK",
-    204: "No Content",
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    411: "Length Required",
-    413: "Content Too Large",
-    422: "Unprocessable Content",
-    503: "Service Unavailable",
-}
 _ACTIONS = ("encode", "decode")
 # What the Web UI and the CLI send with their requests.
 _ALLOWED_HEADERS = "content-type, x-namespace, authorization"
@@ -71,7 +59,7 @@ def _action(path: str) -> str | None:
     return None
 
 
-class CodecServer:
+class CodecServer(SmallHTTPServer):
     """A payload codec served over HTTP the way Temporal's Web UI and ``temporal`` CLI call one.
 
     ``POST /encode`` and ``POST /decode`` (or ``/{namespace}/...``) take and answer
@@ -94,14 +82,12 @@ class CodecServer:
         origins: Iterable[str] = DEFAULT_ORIGINS,
         token: str | None = None,
     ) -> None:
+        super().__init__(host, port)
         found = as_temporal(codec)
         assert found is not None
         self.codec: TemporalCodec = found
-        self.host = host
-        self.port: int = port
         self.origins: tuple[str, ...] = tuple(o.rstrip("/") for o in origins)
         self._token = token.encode() if token else None
-        self._server: asyncio.Server | None = None
 
     @property
     def url(self) -> str:
@@ -112,25 +98,6 @@ class CodecServer:
     def token_required(self) -> bool:
         """Whether requests need a bearer token."""
         return self._token is not None
-
-    async def start(self) -> CodecServer:
-        """Start listening; `port` is the bound port afterwards (useful with port 0)."""
-        self._server = await asyncio.start_server(self._handle, self.host, self.port)
-        self.port = int(self._server.sockets[0].getsockname()[1])
-        return self
-
-    async def stop(self) -> None:
-        """Stop listening."""
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
-
-    async def __aenter__(self) -> CodecServer:
-        return await self.start()
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
 
     def _cors(self, origin: str | None) -> dict[str, str] | None:
         """The CORS headers for `origin` ({} without one), or None when it is not allowed."""
@@ -221,13 +188,7 @@ class CodecServer:
                 code, extra, body = await self.respond(*await self._read(reader))
             except _Refused as refused:
                 code, extra, body = refused.response
-            payload = b"" if body is None else json.dumps(body).encode()
-            head = [f"HTTP/1.1 {code} {_REASONS.get(code, 'Error')}", f"Content-Length: {len(payload)}"]
-            if body is not None:
-                head.append("Content-Type: application/json")
-            head += [f"{name}: {value}" for name, value in extra.items()]
-            writer.write(("\r\n".join([*head, "Connection: close", "", ""])).encode("latin-1") + payload)
-            await writer.drain()
+            await write_response(writer, code, body, extra)
         except (TimeoutError, ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:

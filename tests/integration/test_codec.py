@@ -130,14 +130,16 @@ async def test_an_unknown_key_or_a_corrupt_payload_fails_one_workflow_and_the_wo
 async def test_the_configured_encryption_applies_to_engines(
     dev_server: SharedDevServer, task_queue: str, plain: TemporalEngine, tmp_path: Path
 ) -> None:
-    keys_file = tmp_path / "payload-keys"
-    keys_file.write_text(f"2025-06:{NEW_KEY}\n")
-    env = {
-        "TEMPORAL_RUNTIME_ENCRYPTION__KEYS_FILE": str(keys_file),
-        "TEMPORAL_RUNTIME_ENCRYPTION__KEYS": f"2024-12:{OLD_KEY}",
-        "TEMPORAL_RUNTIME_ENCRYPTION__COMPRESS": "true",
-    }
-    config = load_config(start=tmp_path, env=env)
+    # The keys from the environment, the current one named; the file form is the CLI test's.
+    keys = f"2024-12:{OLD_KEY},2025-06:{NEW_KEY}"
+    config = load_config(
+        start=tmp_path,
+        env={
+            "TEMPORAL_RUNTIME_ENCRYPTION__KEYS": keys,
+            "TEMPORAL_RUNTIME_ENCRYPTION__KEY_ID": "2025-06",
+            "TEMPORAL_RUNTIME_ENCRYPTION__COMPRESS": "1",
+        },
+    )
     async with TemporalEngine(
         url=dev_server.address, task_queue=task_queue, workflows=[CodecVault], config=config
     ) as engine:
