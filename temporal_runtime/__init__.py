@@ -31,6 +31,7 @@ from temporal_runtime.client import (
     WorkflowStarter,
     WorkflowStatus,
 )
+from temporal_runtime.codec import Payload, PayloadCodec
 from temporal_runtime.common import (
     ParentClosePolicy,
     RetryPolicy,
@@ -41,6 +42,7 @@ from temporal_runtime.common import (
 )
 from temporal_runtime.config import RuntimeConfig, load_config
 from temporal_runtime.devserver import DevServer
+from temporal_runtime.encryption import EncryptionCodec
 from temporal_runtime.engine import TemporalEngine
 from temporal_runtime.errors import (
     ActivityCompletionError,
@@ -55,6 +57,7 @@ from temporal_runtime.errors import (
     EngineStateError,
     NotInWorkflowError,
     OptionError,
+    PayloadCodecError,
     QueryFailedError,
     RegistrationError,
     ScheduleAlreadyRunningError,
@@ -96,6 +99,7 @@ __all__ = [
     "ChildWorkflowError",
     "ConfigError",
     "DevServer",
+    "EncryptionCodec",
     "EngineError",
     "EngineNotStartedError",
     "EngineState",
@@ -106,6 +110,9 @@ __all__ = [
     "NotInWorkflowError",
     "OptionError",
     "ParentClosePolicy",
+    "Payload",
+    "PayloadCodec",
+    "PayloadCodecError",
     "PendingActivity",
     "QueryFailedError",
     "QuietSaga",

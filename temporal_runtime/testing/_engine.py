@@ -10,22 +10,25 @@ from typing import Any
 
 import temporalio.client
 import temporalio.common
+import temporalio.converter
 import temporalio.exceptions
 import temporalio.service
 
 from temporal_runtime._internal import _envelope, _registry
+from temporal_runtime._internal._codec import resolve_codec
 from temporal_runtime._internal._failures import translate
 from temporal_runtime._internal._handles import RawWorkflowHandle
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.client import ExecutionStatus, WorkflowStatus
+from temporal_runtime.codec import PayloadCodec
 from temporal_runtime.config import RuntimeConfig, current_config, to_timedelta
-from temporal_runtime.errors import OptionError, RegistrationError
+from temporal_runtime.errors import RegistrationError
 from temporal_runtime.options import StartOptions
 from temporal_runtime.testing._memory import Scheduler, id_taken
 from temporal_runtime.testing._memory_async import pending_activities
 from temporal_runtime.testing._memory_handlers import InMemoryUpdateHandle
-from temporal_runtime.testing._memory_messaging import InMemoryMessaging
+from temporal_runtime.testing._memory_messaging import InMemoryMessaging, refuse_unhonoured
 from temporal_runtime.testing._memory_runtime import InMemoryWorkflowRuntime
 from temporal_runtime.testing._memory_state import ActivityCall, Execution, json_round_trip, utc_now
 
@@ -84,7 +87,7 @@ class _InMemoryWorkflowHandle:
             raise temporalio.service.RPCError(
                 "workflow execution already completed", temporalio.service.RPCStatusCode.NOT_FOUND, b""
             )
-        payload = json_round_trip(list(args), f"the arguments of signal '{name}'")
+        payload = json_round_trip(list(args), f"the arguments of signal '{name}'", self._scheduler.codec)
         self._scheduler.deliver_signal(execution, name, payload)
         # Let the handler start, so a query right after the signal sees its first effects.
         await asyncio.sleep(0)
@@ -92,27 +95,27 @@ class _InMemoryWorkflowHandle:
     async def query(self, name: str, /, *, args: Sequence[Any]) -> Any:
         execution = self._execution()
         return self._scheduler.query(
-            execution, name, json_round_trip(list(args), f"the arguments of query '{name}'")
+            execution,
+            name,
+            json_round_trip(list(args), f"the arguments of query '{name}'", self._scheduler.codec),
         )
 
     async def execute_update(self, name: str, /, *, args: Sequence[Any]) -> Any:
         execution = self._execution()
         return await self._scheduler.update(
-            execution, name, json_round_trip(list(args), f"the arguments of update '{name}'")
+            execution,
+            name,
+            json_round_trip(list(args), f"the arguments of update '{name}'", self._scheduler.codec),
         )
 
     async def start_update(
         self, name: str, /, *, args: Sequence[Any], wait_for_stage: temporalio.client.WorkflowUpdateStage
     ) -> InMemoryUpdateHandle:
-        # Validated and started here: accepted (a COMPLETED wait is the caller's `result()`).
-        execution = self._execution()
-        payload = json_round_trip(list(args), f"the arguments of update '{name}'")
-        try:
-            task = self._scheduler.accept_update(execution, name, payload)
-        except temporalio.client.WorkflowUpdateFailedError as rejected:
-            return InMemoryUpdateHandle(self._scheduler, execution, name, rejected)
+        # Accepted once validated and started; a COMPLETED wait is the caller's `result()`.
+        payload = json_round_trip(list(args), f"the arguments of update '{name}'", self._scheduler.codec)
+        handle = self._scheduler.start_update(self._execution(), name, payload)
         await asyncio.sleep(0)
-        return InMemoryUpdateHandle(self._scheduler, execution, name, task)
+        return handle
 
     async def cancel(self) -> None:
         self._scheduler.request_cancel(self._execution())
@@ -140,10 +143,12 @@ class InMemoryEngine(InMemoryMessaging):
     and results make the same JSON round trip as on a server (Pydantic payload converter) and
     are validated the same way. Activities run their real implementation unless replaced by
     a fake in `activities` (keyed by the activity object or its name); each attempt is
-    recorded (`calls`). Retry policies and start-to-close timeouts are honoured. With
-    ``activity_processes=N`` the ``def`` activities run in a pool of N processes, as on
-    `TemporalEngine`, so a test shows they pickle (their ``heartbeat()`` is a no-op there).
-    An activity may `raise_complete_async` and be completed by `activity_handle`.
+    recorded (`calls`). Retry policies and start-to-close timeouts are honoured. A `codec`
+    (else the configured one, as on `TemporalEngine`) encodes and decodes every payload of
+    that round trip; it must not wait for I/O, and one that cannot decode what it encoded
+    fails the call or the run at that point (on a server, such a start succeeds and the
+    workflow fails). ``activity_processes=N`` runs the ``def`` activities in N processes, as
+    `TemporalEngine` does (a test shows they pickle); `raise_complete_async` works here too.
 
     Time is virtual, as on Temporal's time-skipping test server: while a caller awaits a
     workflow's result or an update, `sleep`, timers and ``.after(n)`` delays complete at
@@ -187,6 +192,7 @@ class InMemoryEngine(InMemoryMessaging):
         deadlock_grace: float = 0.02,
         config: RuntimeConfig | None = None,
         activity_processes: int | None = None,
+        codec: PayloadCodec | temporalio.converter.PayloadCodec | None = None,
     ) -> None:
         fakes: dict[str, Callable[..., Any]] = {}
         for key, fake in (activities or {}).items():
@@ -211,6 +217,7 @@ class InMemoryEngine(InMemoryMessaging):
             deadlock_grace=deadlock_grace,
             runtime=lambda scheduler, execution: InMemoryWorkflowRuntime(scheduler, execution, config_used),
             activity_processes=activity_processes,
+            codec=resolve_codec(codec, self.config),
         )
 
     # -- the backend of the calling surface ------------------------------------------------
@@ -240,15 +247,10 @@ class InMemoryEngine(InMemoryMessaging):
         workflow_id: str,
         task_queue: str,
     ) -> RawWorkflowHandle:
-        if options.cron_schedule is not None:
-            raise OptionError(
-                f"InMemoryEngine cannot run {workflow.name} on cron_schedule={options.cron_schedule!r}: "
-                "it has no cron scheduler. Test the cron start with temporal_runtime.testing.local_engine, "
-                "and start the workflow here without cron_schedule to test one run"
-            )
-        # request_eager_start is honoured as it stands: a run here always starts at once, in-process.
+        refuse_unhonoured(workflow, options)
         options = dataclasses.replace(options, workflow_id=workflow_id, task_queue=task_queue)
-        encoded = json_round_trip(envelope, f"the input of {workflow.name}")
+        codec = self._scheduler.codec
+        encoded = json_round_trip(envelope, f"the input of {workflow.name}", codec)
         method = workflow.method(encoded["method"])
         existing = self._scheduler.executions.get(workflow_id)
         if existing is not None and self._conflict(existing, options):
@@ -261,7 +263,7 @@ class InMemoryEngine(InMemoryMessaging):
             workflow,
             method=method,
             envelope=encoded,
-            memo=json_round_trip(memo, f"the memo of {workflow.name}"),
+            memo=json_round_trip(memo, f"the memo of {workflow.name}", codec),
             options=options,
             search_attributes=attributes,
         )

@@ -22,6 +22,7 @@ import temporalio.exceptions
 from temporalio.testing import ActivityEnvironment
 
 from temporal_runtime._internal._activity_defn import ActivityDefinition
+from temporal_runtime._internal._codec import TemporalCodec
 from temporal_runtime._internal._processes import process_pool
 from temporal_runtime.options import ActivityOptions
 from temporal_runtime.testing._clock import VirtualClock
@@ -94,6 +95,7 @@ class ActivityRunner(AsyncCompletions):
             self.processes.shutdown(wait=False, cancel_futures=True)
             self.processes = None
 
+    codec: TemporalCodec | None
     _busy: int
     _progress: int
     _activity_done: asyncio.Event | None
@@ -139,7 +141,7 @@ class ActivityRunner(AsyncCompletions):
         policy = options.retry_policy or temporalio.common.RetryPolicy()
         payloads: tuple[Any, ...] = ()
         if defn.takes_args:
-            payloads = (json_round_trip(args, f"the input of activity '{defn.name}'"),)
+            payloads = (json_round_trip(args, f"the input of activity '{defn.name}'", self.codec),)
         deadline = self.clock.now + options.schedule_to_close if options.schedule_to_close else None
         attempt = 0
         while True:
@@ -225,7 +227,7 @@ class ActivityRunner(AsyncCompletions):
         token = task_token(execution, pending)
         env = ActivityEnvironment()
         env.payload_converter = CONVERTER
-        env.on_heartbeat = lambda *details: record_heartbeat(pending, self.clock.now, details)
+        env.on_heartbeat = lambda *details: record_heartbeat(pending, self.clock.now, details, self.codec)
         env.info = dataclasses.replace(
             env.info,
             task_token=token,
@@ -292,4 +294,4 @@ class ActivityRunner(AsyncCompletions):
             return await self.completed_later(execution, pending, token, limit)
         value = defn.check_result(value)
         call.result = value
-        return json_round_trip(value, f"the result of activity '{defn.name}'")
+        return json_round_trip(value, f"the result of activity '{defn.name}'", self.codec)

@@ -19,6 +19,7 @@ import temporalio.activity
 import temporalio.exceptions
 import temporalio.service
 
+from temporal_runtime._internal._codec import TemporalCodec
 from temporal_runtime._internal._failures import failure_label
 from temporal_runtime.activity_handle import PendingActivity
 from temporal_runtime.testing._clock import VirtualClock
@@ -43,9 +44,11 @@ def task_token(execution: Execution, pending: PendingState) -> bytes:
     return f"in-memory/{execution.run_id}/{pending.activity_id}/{pending.attempt}".encode()
 
 
-def record_heartbeat(pending: PendingState, now: Any, details: Sequence[Any]) -> None:
+def record_heartbeat(
+    pending: PendingState, now: Any, details: Sequence[Any], codec: TemporalCodec | None
+) -> None:
     """Keep what a heartbeat said, as the server does for describe."""
-    pending.heartbeat_details = list(json_round_trip(list(details), "heartbeat details"))
+    pending.heartbeat_details = list(json_round_trip(list(details), "heartbeat details", codec))
     pending.last_heartbeat_time = now
 
 
@@ -53,6 +56,7 @@ class AsyncCompletions:
     """The waiting attempts of one engine (a base class of the scheduler's activity runner)."""
 
     clock: VirtualClock
+    codec: TemporalCodec | None
     completions: dict[bytes, AsyncCompletion]
     _progress: int
 
@@ -133,18 +137,21 @@ class InMemoryAsyncActivityHandle:
         return self._completions.waiting_attempt(*self._key)
 
     async def heartbeat(self, *details: Any) -> None:
-        record_heartbeat(self._attempt().pending, self._completions.clock.now, details)
+        completions = self._completions
+        record_heartbeat(self._attempt().pending, completions.clock.now, details, completions.codec)
 
     async def complete(self, result: Any = None) -> None:
-        self._attempt().future.set_result(
-            json_round_trip(result, "the result of an activity completed from outside")
-        )
+        what = "the result of an activity completed from outside"
+        self._attempt().future.set_result(json_round_trip(result, what, self._completions.codec))
         await asyncio.sleep(0)
 
     async def fail(self, error: Exception, *, last_heartbeat_details: Sequence[Any] = ()) -> None:
         attempt = self._attempt()
         if last_heartbeat_details:
-            record_heartbeat(attempt.pending, self._completions.clock.now, last_heartbeat_details)
+            completions = self._completions
+            record_heartbeat(
+                attempt.pending, completions.clock.now, last_heartbeat_details, completions.codec
+            )
         attempt.future.set_exception(as_failure(error))
         await asyncio.sleep(0)
 

@@ -11,10 +11,13 @@ from typing import Any
 
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import PayloadCodec as TemporalPayloadCodec
 from temporalio.worker import Replayer
 
 from temporal_runtime._internal import _envelope, _registry
+from temporal_runtime._internal._codec import as_temporal, data_converter
 from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, sandbox_runner
+from temporal_runtime.codec import PayloadCodec
 from temporal_runtime.engine import TemporalEngine
 from temporal_runtime.errors import OptionError, TemporalRuntimeError
 
@@ -122,11 +125,13 @@ async def replay_history(
     *,
     workflow_id: str | None = None,
     run_id: str | None = None,
+    codec: PayloadCodec | TemporalPayloadCodec | None = None,
 ) -> None:
     """Replay a recorded history (JSON text, a dict, or a file path) with the current code.
 
     Raises `ReplayError` naming the workflow, the entry method and the event where the
-    code diverged when it is no longer deterministic.
+    code diverged when it is no longer deterministic. A history recorded with a payload
+    codec (`EncryptionCodec`) needs that `codec` to be read.
 
     Example:
         >>> async def test_orders_replay():  # doctest: +SKIP
@@ -137,7 +142,7 @@ async def replay_history(
     workflow_id = workflow_id or str(data.get("workflowId") or f"replay-{definition.name}")
     replayer = Replayer(
         workflows=[definition.adapter] if definition.adapter is not None else [],
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(as_temporal(codec)),
         workflow_runner=sandbox_runner(DEFAULT_PASSTHROUGH),
     )
     events_only = {k: v for k, v in data.items() if k != "workflowId"}
@@ -188,7 +193,7 @@ async def replay(
     """Fetch a workflow's history from the server and replay it with the current code.
 
     The latest run unless `run_id` names one; `workflow` defaults to the class registered
-    under the history's workflow type.
+    under the history's workflow type; the engine's payload codec, if any, reads the history.
 
     Example:
         >>> async def test_replays(engine):  # doctest: +SKIP
@@ -198,7 +203,8 @@ async def replay(
     """
     data = await _fetch(engine, workflow_id, run_id)
     target = workflow if workflow is not None else (_workflow_type(data) or "")
-    await replay_history(data, target, workflow_id=workflow_id, run_id=run_id)
+    codec = engine.client.data_converter.payload_codec
+    await replay_history(data, target, workflow_id=workflow_id, run_id=run_id, codec=codec)
 
 
 def _quoted(value: str) -> str:
@@ -233,10 +239,11 @@ async def replay_workflows(
     if not clauses:
         raise OptionError("replay_workflows needs a query=... or a workflow_id=... saying which runs")
     replayed: list[str] = []
+    codec = engine.client.data_converter.payload_codec
     async for execution in engine.client.list_workflows(" AND ".join(clauses), limit=limit):
         data = await _fetch(engine, execution.id, execution.run_id)
         target = workflow if workflow is not None else execution.workflow_type
-        await replay_history(data, target, workflow_id=execution.id, run_id=execution.run_id)
+        await replay_history(data, target, workflow_id=execution.id, run_id=execution.run_id, codec=codec)
         replayed.append(execution.run_id)
     return replayed
 
