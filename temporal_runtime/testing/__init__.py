@@ -23,12 +23,13 @@ Example:
 """
 
 from temporal_runtime.testing._engine import ActivityCall, InMemoryEngine
-from temporal_runtime.testing._local import local_engine
+from temporal_runtime.testing._local import LocalEngine, local_engine
 from temporal_runtime.testing._replay import ReplayError, export_history, replay, replay_history
 
 __all__ = [
     "ActivityCall",
     "InMemoryEngine",
+    "LocalEngine",
     "ReplayError",
     "export_history",
     "local_engine",

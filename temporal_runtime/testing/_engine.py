@@ -26,6 +26,7 @@ from temporal_runtime.options import StartOptions
 from temporal_runtime.testing._memory import Scheduler, id_taken
 from temporal_runtime.testing._memory_runtime import InMemoryWorkflowRuntime
 from temporal_runtime.testing._memory_state import ActivityCall, Execution, json_round_trip, utc_now
+from temporal_runtime.testing._workflow_fakes import FakeTable, WorkflowFakes
 
 __all__ = ["ActivityCall", "InMemoryEngine"]
 
@@ -166,6 +167,8 @@ class InMemoryEngine(EngineSurface):
         max_activity_attempts: int = 100,
         deadlock_grace: float = 0.02,
         config: RuntimeConfig | None = None,
+        suggest_continue_as_new_after: int | None = None,
+        children: WorkflowFakes | None = None,
     ) -> None:
         fakes: dict[str, Callable[..., Any]] = {}
         for key, fake in (activities or {}).items():
@@ -188,7 +191,10 @@ class InMemoryEngine(EngineSurface):
             fakes=fakes,
             max_activity_attempts=max_activity_attempts,
             deadlock_grace=deadlock_grace,
-            runtime=lambda scheduler, execution: InMemoryWorkflowRuntime(scheduler, execution, config_used),
+            runtime=lambda scheduler, execution: InMemoryWorkflowRuntime(
+                scheduler, execution, config_used, suggest_continue_as_new_after
+            ),
+            workflow_fake=FakeTable(children, "InMemoryEngine").get,
         )
 
     # -- the backend of the calling surface ------------------------------------------------
@@ -295,6 +301,17 @@ class InMemoryEngine(EngineSurface):
     @property
     def now(self) -> datetime:
         """The engine's virtual time."""
+        return self._scheduler.clock.now
+
+    async def get_current_time(self) -> datetime:
+        """The engine's virtual time, as `LocalEngine.get_current_time` reads the server's.
+
+        Example:
+            >>> import asyncio
+            >>> engine = InMemoryEngine(start_time=datetime(2030, 1, 1))
+            >>> asyncio.run(engine.get_current_time()).year
+            2030
+        """
         return self._scheduler.clock.now
 
     def calls(self, activity: Activity[Any, Any] | str | None = None) -> list[ActivityCall]:

@@ -110,6 +110,8 @@ class Execution:
     children: list[tuple[Execution, Any]] = field(default_factory=list[tuple["Execution", Any]])
     # The run this one continued as (continue-as-new); callers of this run follow it.
     next_run: Execution | None = None
+    # The run that started this one as a child (kept by its continue-as-new runs and retries).
+    parent: Execution | None = None
 
     @property
     def latest(self) -> Execution:

@@ -13,8 +13,9 @@ import temporal_runtime
 TOP_LEVEL = [
     "Activity", "ActivityError", "ActivityInfo", "ApplicationError", "ChildHandle",
     "ChildWorkflowError", "ConfigError", "DevServer", "EngineError", "EngineNotStartedError",
-    "EngineState", "EngineStateError", "ExecutionStatus", "HealthStatus", "MethodHandle",
-    "NotInWorkflowError", "OptionError", "ParentClosePolicy", "QueryFailedError", "QuietSaga",
+    "EngineState", "EngineStateError", "ExecutionStatus", "ExternalWorkflowHandle", "HealthStatus",
+    "MethodHandle", "NotInWorkflowError", "OptionError", "ParentClosePolicy", "ParentInfo",
+    "QueryFailedError", "QuietSaga",
     "RegistrationError", "RetryPolicy", "RuntimeConfig", "Saga", "ScheduleHandle", "ScheduleInfo",
     "ScheduleOverlapPolicy", "SearchAttributeKey", "StartOptions", "TLSConfig", "TemporalEngine",
     "TemporalRuntimeError", "UnknownActivityError", "UnknownMethodError", "UnknownWorkflowError",
