@@ -142,7 +142,12 @@ class InMemoryEngine(EngineSurface):
 
     Child workflows run as further workflows of this engine (with their parent close
     policy), continue-as-new starts the next run under the same id (`run_ids`), `patched`
-    is always True, and search attributes are read with `search_attributes`.
+    is always True, and search attributes are read with `search_attributes`. `children` maps
+    a workflow class, its name, or one entry method (``Child.method``) to a fake run in place
+    of the entry method (with its kwargs; it returns the result). ``self.info.history_length``
+    counts the events a run records; with `suggest_continue_as_new_after` set,
+    ``self.info.continue_as_new_suggested`` is True from that many events on. `advance` and
+    `get_current_time` move and read the virtual clock, as `LocalEngine`'s do the server's.
 
     Example:
         >>> import asyncio

@@ -39,6 +39,8 @@ _log = logging.getLogger("temporal_runtime.testing.workflow")
 
 def describe_predicate(predicate: Callable[[], bool]) -> str:
     """`<lambda> at orders.py:67`: where a wait_until predicate was written."""
+    if getattr(predicate, "__name__", None) == "all_handlers_finished":
+        return "all_handlers_finished (its running signal and update handlers)"
     code = getattr(predicate, "__code__", None)
     name = getattr(predicate, "__qualname__", repr(predicate))
     if code is None:
