@@ -110,8 +110,10 @@ class DurablePatterns:
 
         Signal and update handlers still running finish first (the run continues once
         `all_handlers_finished`), unless the class is declared with
-        ``wait_for_handlers=False``. Continue when ``self.info.continue_as_new_suggested``
-        turns True, or after a fixed number of steps.
+        ``wait_for_handlers=False``. The arguments are read when this is called: to carry
+        what running handlers still change, ``await self.wait_until(self.all_handlers_finished)``
+        before calling it. Continue when ``self.info.continue_as_new_suggested`` turns True,
+        or after a fixed number of steps.
 
         Example:
             >>> from temporal_runtime import Workflow, WorkflowCancelled
