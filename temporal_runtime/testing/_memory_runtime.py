@@ -263,7 +263,7 @@ async def signal_run(scheduler: Scheduler, run: Execution, name: str, args: Sequ
     """Signal another run from workflow code (a child, or an external workflow)."""
     if not run.running:
         raise _not_found(f"cannot signal {run.label}: it has already closed ({run.status.value})")
-    payload = json_round_trip(list(args), f"the arguments of signal '{name}'")
+    payload = json_round_trip(list(args), f"the arguments of signal '{name}'", scheduler.codec)
     scheduler.deliver_signal(run, name, payload)
     await asyncio.sleep(0)
 

@@ -12,9 +12,10 @@ import temporal_runtime
 
 TOP_LEVEL = [
     "Activity", "ActivityError", "ActivityInfo", "ApplicationError", "ChildHandle",
-    "ChildWorkflowError", "ConfigError", "DevServer", "EngineError", "EngineNotStartedError",
-    "EngineState", "EngineStateError", "ExecutionStatus", "ExternalWorkflowHandle", "HealthStatus",
-    "MethodHandle", "NotInWorkflowError", "OptionError", "ParentClosePolicy", "ParentInfo",
+    "ChildWorkflowError", "ConfigError", "DevServer", "EncryptionCodec", "EngineError",
+    "EngineNotStartedError", "EngineState", "EngineStateError", "ExecutionStatus",
+    "ExternalWorkflowHandle", "HealthStatus", "MethodHandle", "NotInWorkflowError", "OptionError",
+    "ParentClosePolicy", "ParentInfo", "Payload", "PayloadCodec", "PayloadCodecError",
     "QueryFailedError", "QuietSaga",
     "RegistrationError", "RetryPolicy", "RuntimeConfig", "Saga", "ScheduleHandle", "ScheduleInfo",
     "ScheduleOverlapPolicy", "SearchAttributeKey", "StartOptions", "TLSConfig", "TemporalEngine",
