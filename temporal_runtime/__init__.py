@@ -76,8 +76,9 @@ from temporal_runtime.errors import (
     WorkflowTerminatedError,
     WorkflowTimedOutError,
 )
+from temporal_runtime.external import ExternalWorkflowHandle
 from temporal_runtime.handlers import UpdateMethod, wf_query, wf_signal, wf_update
-from temporal_runtime.info import WorkflowInfo
+from temporal_runtime.info import ParentInfo, WorkflowInfo
 from temporal_runtime.lifecycle import EngineState, HealthStatus
 from temporal_runtime.options import StartOptions
 from temporal_runtime.saga import QuietSaga, Saga
@@ -105,11 +106,13 @@ __all__ = [
     "EngineState",
     "EngineStateError",
     "ExecutionStatus",
+    "ExternalWorkflowHandle",
     "HealthStatus",
     "MethodHandle",
     "NotInWorkflowError",
     "OptionError",
     "ParentClosePolicy",
+    "ParentInfo",
     "Payload",
     "PayloadCodec",
     "PayloadCodecError",

@@ -59,7 +59,11 @@ class Workflow(ClientSide, DurablePatterns, metaclass=_WorkflowMeta):
     """Base class of workflows: subclass it, write ``async def`` entry methods, use the helpers.
 
     Class keywords: ``name=`` (the Temporal workflow type; default the class name),
-    ``task_queue=`` (default: the engine's), ``abstract=True`` for a shared base class.
+    ``task_queue=`` (default: the engine's), ``abstract=True`` for a shared base class,
+    ``wait_for_handlers=False`` to make `continue_as_new` leave running handlers behind.
+    An ``__init__`` may take parameters of the entry methods: each run passes it those of
+    the method it starts, before any signal or update handler runs (temporalio's
+    ``@workflow.init``; see the guide for the rule).
     The helper names (`exec`, `sleep`, `client`, ...) are reserved: a subclass that defines
     one is rejected when it is defined.
 
@@ -233,7 +237,10 @@ class Workflow(ClientSide, DurablePatterns, metaclass=_WorkflowMeta):
 
     @property
     def info(self) -> WorkflowInfo:
-        """The running workflow's id, run id, type, entry method, attempt and task queue.
+        """The running workflow's ids, type, entry method, attempt, history length and parent.
+
+        Read afresh on each access: ``self.info.history_length`` and
+        ``self.info.continue_as_new_suggested`` change as the run goes on.
 
         Example:
             >>> class DocWho(Workflow):
@@ -241,6 +248,20 @@ class Workflow(ClientSide, DurablePatterns, metaclass=_WorkflowMeta):
             ...         return f"{self.info.workflow_id} ran {self.info.method}"
         """
         return self._runtime("info").info()
+
+    def all_handlers_finished(self) -> bool:
+        """True when no signal or update handler of this run is still running.
+
+        Wait for it before returning, so that no handler is cut off by the end of the run:
+        ``await self.wait_until(self.all_handlers_finished)`` (temporalio's
+        ``workflow.all_handlers_finished``). `continue_as_new` waits for it by itself.
+
+        Example:
+            >>> class DocDrained(Workflow):
+            ...     async def run(self) -> None:
+            ...         await self.wait_until(self.all_handlers_finished)
+        """
+        return self._runtime("all_handlers_finished").all_handlers_finished()
 
 
 _NO_OPTIONS = ActivityOptions()

@@ -15,14 +15,20 @@ from typing import Any
 
 import temporalio.workflow as twf
 from temporalio.common import RawValue
+from temporalio.exceptions import ApplicationError
 
 from temporal_runtime._internal import _dispatch, _envelope
-from temporal_runtime._internal._temporal_runtime import TemporalWorkflowRuntime
-from temporal_runtime._internal._workflow_defn import HandlerDefinition, WorkflowDefinition
+from temporal_runtime._internal._temporal_runtime import TemporalWorkflowRuntime, workflow_fake
+from temporal_runtime._internal._workflow_defn import HandlerDefinition, MethodDefinition, WorkflowDefinition
+
+# A run whose input is invalid fails with that error; until it does, its object was never
+# initialised (its `__init__` takes the input), so its handlers must not touch it.
 
 
 def _make_signal(handler: HandlerDefinition) -> Callable[..., Any]:
     async def on_signal(self: Any, *args: Any) -> None:
+        if self.input_error is not None:
+            return
         result = _dispatch.signal(self.instance, handler, args, twf.logger)
         if inspect.isawaitable(result):
             await result
@@ -32,6 +38,8 @@ def _make_signal(handler: HandlerDefinition) -> Callable[..., Any]:
 
 def _make_query(handler: HandlerDefinition) -> Callable[..., Any]:
     def on_query(self: Any, *args: Any) -> Any:
+        if self.input_error is not None:
+            raise self.input_error
         return _dispatch.query(self.instance, handler, args)
 
     return twf.query(name=handler.name)(on_query)
@@ -44,6 +52,8 @@ def _make_update(handler: HandlerDefinition) -> Callable[..., Any]:
         return await _dispatch.update(self.instance, handler, handler.validate_args(args))
 
     def validate(self: Any, *args: Any) -> None:
+        if self.input_error is not None:
+            raise self.input_error
         _dispatch.validate_update(self.instance, handler, args)
 
     update = twf.update(name=handler.name)(on_update)
@@ -62,27 +72,43 @@ def _belong(fn: Callable[..., Any], defn: WorkflowDefinition, attr: str) -> Call
 def build_adapter(defn: WorkflowDefinition) -> type:
     """Generate the Temporal workflow class for `defn` (named `defn.adapter_name`)."""
 
-    def __init__(self: Any) -> None:
+    def __init__(self: Any, *args: Any) -> None:
+        # With `@workflow.init` (an `__init__` taking entry arguments) temporalio passes the
+        # run's input here too; it is decoded once, and a bad one fails the run, not the task.
         self.runtime = TemporalWorkflowRuntime()
-        self.instance = _dispatch.new_instance(defn, self.runtime)
+        input_error: ApplicationError | None = None
+        entry: tuple[MethodDefinition, dict[str, Any]] | None = None
+        if args:
+            try:
+                entry = _envelope.decode(defn, args, twf.payload_converter())
+            except ApplicationError as err:
+                input_error = err
+        self.input_error, self.entry = input_error, entry
+        self.instance = _dispatch.new_instance(defn, self.runtime, entry[1] if entry else None)
 
     async def run(self: Any, *args: Any) -> Any:
-        method, kwargs = _envelope.decode(defn, args, twf.payload_converter())
+        if self.input_error is not None:
+            raise self.input_error
+        method, kwargs = self.entry or _envelope.decode(defn, args, twf.payload_converter())
         self.runtime.method = method.name
-        return await _dispatch.run_entry(self.instance, method, kwargs)
+        fake = workflow_fake(defn.name, method.name)
+        return await _dispatch.run_entry(self.instance, defn, method, kwargs, fake)
 
     # temporalio reads hints through inspect.signature/get_type_hints: one RawValue input.
-    run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    signature = inspect.Signature(
         [
             inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
             inspect.Parameter("payload", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=RawValue),
         ]
     )
-    run.__annotations__ = {"payload": RawValue, "return": Any}
+    for fn in (run, __init__):
+        setattr(fn, "__signature__", signature)  # noqa: B010  # not a declared attribute of functions
+        fn.__annotations__ = {"payload": RawValue, "return": Any}
     _belong(run, defn, "run")
+    _belong(__init__, defn, "__init__")
 
     namespace: dict[str, Any] = {
-        "__init__": __init__,
+        "__init__": twf.init(__init__) if defn.init_params else __init__,
         "run": twf.run(run),
         "__module__": defn.cls.__module__,
         "__qualname__": defn.adapter_name,

@@ -48,6 +48,18 @@ class ChildRun(Protocol):
         ...
 
 
+class ExternalRun(Protocol):
+    """Another workflow, by id, as seen from workflow code (`Workflow.external`)."""
+
+    async def signal(self, name: str, args: Sequence[Any]) -> None:
+        """Send signal `name` with positional `args`; raise if the workflow is not running."""
+        ...
+
+    async def cancel(self) -> None:
+        """Request the workflow's cancellation; raise if it is not running."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class ContinueAsNew:
     """What `Workflow.continue_as_new` asks for: a fresh run of `workflow` with `envelope`."""
@@ -109,7 +121,19 @@ class WorkflowRuntime(Protocol):
         ...
 
     def info(self) -> WorkflowInfo:
-        """Who is running."""
+        """Who is running, with the history length so far and the parent (if a child)."""
+        ...
+
+    def all_handlers_finished(self) -> bool:
+        """True when no signal or update handler of this run is still running."""
+        ...
+
+    def is_continue_as_new(self, err: BaseException) -> bool:
+        """Whether `err` is what `continue_as_new` raised to unwind the run."""
+        ...
+
+    def external(self, workflow_id: str, run_id: str | None) -> ExternalRun:
+        """Another workflow by id (its latest run unless `run_id` is given)."""
         ...
 
     async def start_child(

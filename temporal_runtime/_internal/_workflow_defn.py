@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
-from temporal_runtime._internal._annotations import plain_signature
+from temporal_runtime._internal._init_args import init_params
 from temporal_runtime._internal._signatures import ParamInfo, read_signature
 from temporal_runtime._internal._validation import describe_validation_error
 from temporal_runtime.errors import RegistrationError, UnknownMethodError
@@ -51,7 +51,16 @@ RESERVED_NAMES = frozenset(
         "gather",
         "saga",
         "upsert_search_attributes",
+        "all_handlers_finished",
+        "external",
     }
+)
+
+# Appended to the problems of a public `async def` that reads like a helper (no annotations,
+# *args, ...): the rule that made it an entry method is the likely surprise.
+_HELPER_HINT = (
+    "(every public 'async def' of a workflow is an entry method that clients can start; if "
+    "{name} is a helper coroutine shared by entry methods, make it private: _{name})"
 )
 
 
@@ -168,6 +177,10 @@ class WorkflowDefinition:
     signals: Mapping[str, HandlerDefinition]  # by Temporal name
     queries: Mapping[str, HandlerDefinition]
     updates: Mapping[str, HandlerDefinition]
+    # The entry-method parameters `__init__` receives (see _init_args); empty: it takes none.
+    init_params: tuple[str, ...] = ()
+    # Whether continue-as-new first waits for running signal and update handlers to finish.
+    wait_for_handlers: bool = True
     adapter: type | None = field(default=None, compare=False)
     # The proxy classes made for this workflow, by proxy kind (see _proxy.proxy_class).
     proxy_classes: dict[type, type] = field(default_factory=dict[type, type], compare=False, repr=False)
@@ -227,30 +240,6 @@ def _owned_attributes(cls: type, stop: type) -> dict[str, Any]:
     return found
 
 
-def _check_init(cls: type) -> str | None:
-    """Each run creates the instance with no arguments; a required one would fail every task."""
-    init: Callable[..., Any] = cls.__init__  # type: ignore[misc]  # the class, not an instance
-    if init is object.__init__:
-        return None
-    try:
-        params = list(plain_signature(init).parameters.values())[1:]
-    except (TypeError, ValueError):
-        return None
-    required = [
-        p.name
-        for p in params
-        if p.default is inspect.Parameter.empty
-        and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
-    ]
-    if not required:
-        return None
-    return (
-        f"{cls.__name__}.__init__ requires {', '.join(repr(r) for r in required)}; every run "
-        "creates the workflow with no arguments, so give them defaults and pass inputs to "
-        "the entry method instead"
-    )
-
-
 def build_workflow_definition(
     cls: type,
     *,
@@ -258,6 +247,7 @@ def build_workflow_definition(
     name: str | None,
     task_queue: str | None,
     abstract: bool,
+    wait_for_handlers: bool = True,
 ) -> WorkflowDefinition:
     """Read every method of `cls` once and return its frozen definition (or raise)."""
     wf_name = name or cls.__name__
@@ -268,9 +258,6 @@ def build_workflow_definition(
             f"{cls.__name__}.{attr}: '{attr}' is a Workflow helper and cannot be redefined; "
             "rename your method"
         )
-    init_problem = _check_init(cls)
-    if init_problem is not None:
-        problems.append(init_problem)
     methods: dict[str, MethodDefinition] = {}
     handlers: dict[str, HandlerDefinition] = {}
     for attr, value in _owned_attributes(cls, base).items():
@@ -282,8 +269,6 @@ def build_workflow_definition(
             sig = read_signature(value, where=qualname, skip_self=True, allow_positional_only=True)
             problems.extend(sig.problems)
             is_async = inspect.iscoroutinefunction(value)
-            if marker.kind == "update" and not is_async:
-                problems.append(f"{qualname}: an update handler must be 'async def'")
             handlers[attr] = HandlerDefinition(
                 kind=marker.kind,
                 name=marker.name or attr,
@@ -299,8 +284,11 @@ def build_workflow_definition(
             continue
         qualname = f"{cls.__name__}.{attr}"
         sig = read_signature(value, where=qualname, skip_self=True)
-        problems.extend(sig.problems)
         params = list(sig.signature.parameters.values())[1:]
+        found = list(sig.problems)
+        if found and _looks_like_helper(params):
+            found[-1] += " " + _HELPER_HINT.format(name=attr)
+        problems.extend(found)
         methods[attr] = MethodDefinition(
             name=attr,
             qualname=qualname,
@@ -324,6 +312,8 @@ def build_workflow_definition(
             f"{cls.__name__} has no entry method; add a public 'async def' method, or declare "
             f"a base class with class {cls.__name__}(Workflow, abstract=True)"
         )
+    taken, init_problems = init_params(cls, {m.name: m.params for m in methods.values()})
+    problems.extend(init_problems)
     if problems:
         raise RegistrationError(
             f"Invalid workflow class {cls.__qualname__} ({cls.__module__}) for "
@@ -340,4 +330,12 @@ def build_workflow_definition(
         signals=MappingProxyType(by_kind["signal"]),
         queries=MappingProxyType(by_kind["query"]),
         updates=MappingProxyType(by_kind["update"]),
+        init_params=taken,
+        wait_for_handlers=wait_for_handlers,
     )
+
+
+def _looks_like_helper(params: list[inspect.Parameter]) -> bool:
+    """A signature no entry method would have: *args/**kwargs, '/', or a bare parameter."""
+    named = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return any(p.kind not in named or p.annotation is inspect.Parameter.empty for p in params)

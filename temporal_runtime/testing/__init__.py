@@ -24,7 +24,7 @@ Example:
 """
 
 from temporal_runtime.testing._engine import ActivityCall, InMemoryEngine
-from temporal_runtime.testing._local import local_engine
+from temporal_runtime.testing._local import LocalEngine, local_engine
 from temporal_runtime.testing._replay import (
     ReplayError,
     export_history,
@@ -36,6 +36,7 @@ from temporal_runtime.testing._replay import (
 __all__ = [
     "ActivityCall",
     "InMemoryEngine",
+    "LocalEngine",
     "ReplayError",
     "export_history",
     "local_engine",

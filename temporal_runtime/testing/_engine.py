@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-import temporalio.client
 import temporalio.common
 import temporalio.converter
 import temporalio.exceptions
-import temporalio.service
 
 from temporal_runtime._internal import _envelope, _registry
 from temporal_runtime._internal._codec import resolve_codec
@@ -27,112 +25,15 @@ from temporal_runtime.errors import RegistrationError
 from temporal_runtime.options import StartOptions
 from temporal_runtime.testing._memory import Scheduler, id_taken
 from temporal_runtime.testing._memory_async import pending_activities
-from temporal_runtime.testing._memory_handlers import InMemoryUpdateHandle
+from temporal_runtime.testing._memory_handle import InMemoryWorkflowHandle, not_found
 from temporal_runtime.testing._memory_messaging import InMemoryMessaging, refuse_unhonoured
 from temporal_runtime.testing._memory_runtime import InMemoryWorkflowRuntime
 from temporal_runtime.testing._memory_state import ActivityCall, Execution, json_round_trip, utc_now
+from temporal_runtime.testing._workflow_fakes import FakeTable, WorkflowFakes
 
 __all__ = ["ActivityCall", "InMemoryEngine"]
 
 _Policy = temporalio.common.WorkflowIDConflictPolicy
-
-
-def _not_found(workflow_id: str) -> temporalio.service.RPCError:
-    return temporalio.service.RPCError(
-        f"workflow not found for ID: {workflow_id}", temporalio.service.RPCStatusCode.NOT_FOUND, b""
-    )
-
-
-class _InMemoryWorkflowHandle:
-    """The slice of temporalio's `WorkflowHandle` that `MethodHandle` uses, kept in memory.
-
-    It raises temporalio's client errors, so `MethodHandle` translates failures exactly as
-    it does for a real server.
-    """
-
-    def __init__(self, scheduler: Scheduler, workflow_id: str, run_id: str | None) -> None:
-        self._scheduler = scheduler
-        self.id = workflow_id
-        self.run_id = run_id
-        self.first_execution_run_id = run_id
-
-    def _execution(self) -> Execution:
-        if self.run_id is not None:
-            run = self._scheduler.runs.get(self.run_id)
-            if run is None or run.workflow_id != self.id:
-                raise _not_found(self.id)
-            # A started run's handle follows its continue-as-new runs, as temporalio's does.
-            return run.latest
-        found = self._scheduler.executions.get(self.id)
-        if found is None:
-            raise _not_found(self.id)
-        return found
-
-    async def result(self, *, patient: bool = False) -> Any:
-        # A patient caller has its own deadline: a run that cannot progress is left running
-        # for it, as on a server, rather than failed as blocked.
-        execution = self._execution()
-        while True:
-            await self._scheduler.wait_for(execution, execution.done, patient=patient)
-            if execution.next_run is None:
-                break
-            execution = execution.next_run
-        if execution.failure is not None:
-            raise temporalio.client.WorkflowFailureError(cause=execution.failure)
-        return execution.result
-
-    async def signal(self, name: str, /, *, args: Sequence[Any]) -> None:
-        execution = self._execution()
-        if not execution.running:
-            raise temporalio.service.RPCError(
-                "workflow execution already completed", temporalio.service.RPCStatusCode.NOT_FOUND, b""
-            )
-        payload = json_round_trip(list(args), f"the arguments of signal '{name}'", self._scheduler.codec)
-        self._scheduler.deliver_signal(execution, name, payload)
-        # Let the handler start, so a query right after the signal sees its first effects.
-        await asyncio.sleep(0)
-
-    async def query(self, name: str, /, *, args: Sequence[Any]) -> Any:
-        execution = self._execution()
-        return self._scheduler.query(
-            execution,
-            name,
-            json_round_trip(list(args), f"the arguments of query '{name}'", self._scheduler.codec),
-        )
-
-    async def execute_update(self, name: str, /, *, args: Sequence[Any]) -> Any:
-        execution = self._execution()
-        return await self._scheduler.update(
-            execution,
-            name,
-            json_round_trip(list(args), f"the arguments of update '{name}'", self._scheduler.codec),
-        )
-
-    async def start_update(
-        self, name: str, /, *, args: Sequence[Any], wait_for_stage: temporalio.client.WorkflowUpdateStage
-    ) -> InMemoryUpdateHandle:
-        # Accepted once validated and started; a COMPLETED wait is the caller's `result()`.
-        payload = json_round_trip(list(args), f"the arguments of update '{name}'", self._scheduler.codec)
-        handle = self._scheduler.start_update(self._execution(), name, payload)
-        await asyncio.sleep(0)
-        return handle
-
-    async def cancel(self) -> None:
-        self._scheduler.request_cancel(self._execution())
-        await asyncio.sleep(0)
-
-    async def terminate(self, *, reason: str | None = None) -> None:
-        execution = self._execution()
-        if not execution.running:
-            raise temporalio.service.RPCError(
-                "workflow execution already completed", temporalio.service.RPCStatusCode.NOT_FOUND, b""
-            )
-        self._scheduler.terminate(
-            execution,
-            temporalio.exceptions.TerminatedError(reason or "Workflow terminated"),
-            ExecutionStatus.TERMINATED,
-        )
-        await asyncio.sleep(0)
 
 
 class InMemoryEngine(InMemoryMessaging):
@@ -166,7 +67,12 @@ class InMemoryEngine(InMemoryMessaging):
 
     Child workflows run as further workflows of this engine (with their parent close
     policy), continue-as-new starts the next run under the same id (`run_ids`), `patched`
-    is always True, and search attributes are read with `search_attributes`.
+    is always True, and search attributes are read with `search_attributes`. `children` maps
+    a workflow class, its name, or one entry method (``Child.method``) to a fake run in place
+    of the entry method (with its kwargs; it returns the result). ``self.info.history_length``
+    counts the events a run records; with `suggest_continue_as_new_after` set,
+    ``self.info.continue_as_new_suggested`` is True from that many events on. `advance` and
+    `get_current_time` move and read the virtual clock, as `LocalEngine`'s do the server's.
 
     Example:
         >>> import asyncio
@@ -193,6 +99,8 @@ class InMemoryEngine(InMemoryMessaging):
         config: RuntimeConfig | None = None,
         activity_processes: int | None = None,
         codec: PayloadCodec | temporalio.converter.PayloadCodec | None = None,
+        suggest_continue_as_new_after: int | None = None,
+        children: WorkflowFakes | None = None,
     ) -> None:
         fakes: dict[str, Callable[..., Any]] = {}
         for key, fake in (activities or {}).items():
@@ -215,9 +123,12 @@ class InMemoryEngine(InMemoryMessaging):
             fakes=fakes,
             max_activity_attempts=max_activity_attempts,
             deadlock_grace=deadlock_grace,
-            runtime=lambda scheduler, execution: InMemoryWorkflowRuntime(scheduler, execution, config_used),
+            runtime=lambda scheduler, execution: InMemoryWorkflowRuntime(
+                scheduler, execution, config_used, suggest_continue_as_new_after
+            ),
             activity_processes=activity_processes,
             codec=resolve_codec(codec, self.config),
+            workflow_fake=FakeTable(children, "InMemoryEngine").get,
         )
 
     # -- the backend of the calling surface ------------------------------------------------
@@ -254,7 +165,7 @@ class InMemoryEngine(InMemoryMessaging):
         method = workflow.method(encoded["method"])
         existing = self._scheduler.executions.get(workflow_id)
         if existing is not None and self._conflict(existing, options):
-            return _InMemoryWorkflowHandle(self._scheduler, existing.workflow_id, existing.run_id)
+            return InMemoryWorkflowHandle(self._scheduler, existing.workflow_id, existing.run_id)
         attributes = None
         if options.search_attributes is not None:
             pairs: list[temporalio.common.SearchAttributePair[Any]] = list(options.search_attributes)
@@ -268,7 +179,7 @@ class InMemoryEngine(InMemoryMessaging):
             search_attributes=attributes,
         )
         await asyncio.sleep(0)
-        return _InMemoryWorkflowHandle(self._scheduler, execution.workflow_id, execution.run_id)
+        return InMemoryWorkflowHandle(self._scheduler, execution.workflow_id, execution.run_id)
 
     def _conflict(self, existing: Execution, options: StartOptions) -> bool:
         """True to attach to `existing`; raises when the id policies refuse a new run."""
@@ -290,10 +201,10 @@ class InMemoryEngine(InMemoryMessaging):
         )
 
     def _run_handle(self, workflow_id: str, run_id: str | None) -> RawWorkflowHandle:
-        return _InMemoryWorkflowHandle(self._scheduler, workflow_id, run_id)
+        return InMemoryWorkflowHandle(self._scheduler, workflow_id, run_id)
 
     async def _wait_result(self, handle: RawWorkflowHandle, timeout: float | None) -> Any:
-        if not isinstance(handle, _InMemoryWorkflowHandle):
+        if not isinstance(handle, InMemoryWorkflowHandle):
             raise TypeError(f"{handle!r} is not a handle of this engine")
         return await asyncio.wait_for(handle.result(patient=timeout is not None), timeout)
 
@@ -303,7 +214,7 @@ class InMemoryEngine(InMemoryMessaging):
             found = self._scheduler.runs.get(run_id)
             found = found if found is not None and found.workflow_id == workflow_id else None
         if found is None:
-            raise translate(_not_found(workflow_id), workflow_id=workflow_id, action="lookup")
+            raise translate(not_found(workflow_id), workflow_id=workflow_id, action="lookup")
         return found
 
     async def _describe_run(self, workflow_id: str, run_id: str | None) -> WorkflowStatus:
@@ -329,6 +240,17 @@ class InMemoryEngine(InMemoryMessaging):
     @property
     def now(self) -> datetime:
         """The engine's virtual time."""
+        return self._scheduler.clock.now
+
+    async def get_current_time(self) -> datetime:
+        """The engine's virtual time, as `LocalEngine.get_current_time` reads the server's.
+
+        Example:
+            >>> import asyncio
+            >>> engine = InMemoryEngine(start_time=datetime(2030, 1, 1))
+            >>> asyncio.run(engine.get_current_time()).year
+            2030
+        """
         return self._scheduler.clock.now
 
     def calls(self, activity: Activity[Any, Any] | str | None = None) -> list[ActivityCall]:

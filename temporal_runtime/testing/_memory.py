@@ -59,9 +59,12 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         runtime: RuntimeFactory,
         activity_processes: int | None = None,
         codec: TemporalCodec | None = None,
+        workflow_fake: Callable[[str, str], Callable[..., Any] | None] = lambda workflow, method: None,
     ) -> None:
         super().__init__()
         self.codec = codec
+        # The test's fake of an entry method, by workflow type and method (None: the real one).
+        self.workflow_fake = workflow_fake
         self.clock = VirtualClock(start_time)
         self.fakes = dict(fakes)
         self.max_activity_attempts = max_activity_attempts
@@ -88,6 +91,7 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         search_attributes: Mapping[str, Any] | None = None,
         attempt: int = 1,
         deadline: datetime | None = None,
+        parent: Execution | None = None,
     ) -> Execution:
         """Create a run for an already JSON-encoded `envelope` and start it.
 
@@ -107,6 +111,7 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
             options=options,
             attempt=attempt,
             search_attributes=dict(search_attributes or {}),
+            parent=parent,
         )
         self.executions[workflow_id] = execution
         self.runs[execution.run_id] = execution
@@ -147,6 +152,7 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
             search_attributes=execution.search_attributes,
             attempt=attempt,
             deadline=execution.deadline,
+            parent=execution.parent,
         )
         execution.next_run = new
         return new
@@ -158,12 +164,13 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
                     await self.clock.timer(delay, f"{execution.label} start delay")
             execution.execution_time = self.clock.now
             method, kwargs = _envelope.decode(execution.definition, (execution.envelope,))
-            instance = _dispatch.new_instance(execution.definition, self._runtime(self, execution))
+            instance = _dispatch.new_instance(execution.definition, self._runtime(self, execution), kwargs)
             execution.instance = instance
             for name, args in execution.buffered_signals:
                 self.deliver_signal(execution, name, args)
             execution.buffered_signals.clear()
-            coro = _dispatch.run_entry(instance, method, kwargs)
+            fake = self.workflow_fake(execution.definition.name, method.name)
+            coro = _dispatch.run_entry(instance, execution.definition, method, kwargs, fake)
             limit = execution.options.task_timeout
             value = await (TaskTimed(coro, limit, execution.label) if limit else coro)
             result = json_round_trip(value, f"the result of {execution.label}", self.codec)
@@ -323,6 +330,7 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
             memo=dict(options.memo or {}),
             options=start,
             search_attributes=attributes,
+            parent=parent,
         )
         parent.children.append((child, options.parent_close_policy))
         parent.events += 2

@@ -49,6 +49,9 @@ class HandlerDelivery:
                 with execution.waiting(what):
                     return await coro
             finally:
+                # Out of the running handlers before the recheck, so that a wait for
+                # `all_handlers_finished` wakes now.
+                execution.handler_tasks.discard(cast("asyncio.Task[Any]", asyncio.current_task()))
                 self.recheck(execution)
                 self._progress += 1
 

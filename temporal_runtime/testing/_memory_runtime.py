@@ -29,7 +29,7 @@ from temporal_runtime._internal._activity_defn import ActivityDefinition
 from temporal_runtime._internal._runtime import ContinueAsNew
 from temporal_runtime.client import ExecutionStatus
 from temporal_runtime.config import RuntimeConfig
-from temporal_runtime.info import WorkflowInfo
+from temporal_runtime.info import ParentInfo, WorkflowInfo
 from temporal_runtime.options import ActivityOptions, ChildOptions
 from temporal_runtime.testing._memory import Scheduler
 from temporal_runtime.testing._memory_state import ContinuedAsNew, Execution, json_round_trip
@@ -39,6 +39,8 @@ _log = logging.getLogger("temporal_runtime.testing.workflow")
 
 def describe_predicate(predicate: Callable[[], bool]) -> str:
     """`<lambda> at orders.py:67`: where a wait_until predicate was written."""
+    if getattr(predicate, "__name__", None) == "all_handlers_finished":
+        return "all_handlers_finished (its running signal and update handlers)"
     code = getattr(predicate, "__code__", None)
     name = getattr(predicate, "__qualname__", repr(predicate))
     if code is None:
@@ -50,9 +52,16 @@ def describe_predicate(predicate: Callable[[], bool]) -> str:
 class InMemoryWorkflowRuntime:
     """Runs one workflow instance's helpers against an `InMemoryEngine`."""
 
-    def __init__(self, scheduler: Scheduler, execution: Execution, config: RuntimeConfig) -> None:
+    def __init__(
+        self,
+        scheduler: Scheduler,
+        execution: Execution,
+        config: RuntimeConfig,
+        suggest_continue_as_new_after: int | None = None,
+    ) -> None:
         self.method = execution.method.name
         self.config = config
+        self._suggest_after = suggest_continue_as_new_after
         self._scheduler = scheduler
         self._execution = execution
         # Seeded from the run id, so a run's "random" values are the same each time it runs.
@@ -120,6 +129,7 @@ class InMemoryWorkflowRuntime:
 
     def info(self) -> WorkflowInfo:
         ex = self._execution
+        parent = ex.parent
         return WorkflowInfo(
             workflow_id=ex.workflow_id,
             run_id=ex.run_id,
@@ -129,7 +139,19 @@ class InMemoryWorkflowRuntime:
             task_queue=ex.task_queue,
             namespace="default",
             start_time=ex.start_time,
+            history_length=ex.events,
+            continue_as_new_suggested=self._suggest_after is not None and ex.events >= self._suggest_after,
+            parent=None if parent is None else ParentInfo(parent.workflow_id, parent.run_id, "default"),
         )
+
+    def all_handlers_finished(self) -> bool:
+        return not self._execution.handler_tasks
+
+    def is_continue_as_new(self, err: BaseException) -> bool:
+        return isinstance(err, ContinuedAsNew)
+
+    def external(self, workflow_id: str, run_id: str | None) -> InMemoryExternalRun:
+        return InMemoryExternalRun(self._scheduler, self._execution, workflow_id, run_id)
 
     async def start_child(
         self, workflow: str, envelope: Mapping[str, Any], options: ChildOptions
@@ -226,15 +248,53 @@ class InMemoryChildRun:
         raise error from run.failure
 
     async def signal(self, name: str, args: Sequence[Any]) -> None:
-        run = self._child.latest
-        if not run.running:
-            raise temporalio.exceptions.ApplicationError(
-                f"cannot signal child {run.label}: it has already closed ({run.status.value})",
-                type="ExternalWorkflowExecutionNotFound",
-            )
-        payload = json_round_trip(list(args), f"the arguments of signal '{name}'", self._scheduler.codec)
-        self._scheduler.deliver_signal(run, name, payload)
-        await asyncio.sleep(0)
+        await signal_run(self._scheduler, self._child.latest, name, args)
 
     def cancel(self) -> None:
         self._scheduler.request_cancel(self._child.latest)
+
+
+def _not_found(what: str) -> temporalio.exceptions.ApplicationError:
+    # What a worker raises when the server finds no running workflow to signal or cancel.
+    return temporalio.exceptions.ApplicationError(what, type="ExternalWorkflowExecutionNotFound")
+
+
+async def signal_run(scheduler: Scheduler, run: Execution, name: str, args: Sequence[Any]) -> None:
+    """Signal another run from workflow code (a child, or an external workflow)."""
+    if not run.running:
+        raise _not_found(f"cannot signal {run.label}: it has already closed ({run.status.value})")
+    payload = json_round_trip(list(args), f"the arguments of signal '{name}'", scheduler.codec)
+    scheduler.deliver_signal(run, name, payload)
+    await asyncio.sleep(0)
+
+
+class InMemoryExternalRun:
+    """An `ExternalRun` on another workflow of the same `InMemoryEngine`, found by id."""
+
+    __slots__ = ("_caller", "_run_id", "_scheduler", "_workflow_id")
+
+    def __init__(self, scheduler: Scheduler, caller: Execution, workflow_id: str, run_id: str | None) -> None:
+        self._scheduler = scheduler
+        self._caller = caller
+        self._workflow_id = workflow_id
+        self._run_id = run_id
+
+    def _target(self, action: str) -> Execution:
+        if self._run_id is not None:
+            run = self._scheduler.runs.get(self._run_id)
+            run = run if run is not None and run.workflow_id == self._workflow_id else None
+        else:
+            run = self._scheduler.executions.get(self._workflow_id)
+        if run is None:
+            raise _not_found(f"cannot {action} workflow {self._workflow_id!r}: no such workflow")
+        return run
+
+    async def signal(self, name: str, args: Sequence[Any]) -> None:
+        self._caller.events += 2
+        await signal_run(self._scheduler, self._target("signal"), name, args)
+
+    async def cancel(self) -> None:
+        # As on a server: cancelling a workflow that has closed already is no error.
+        self._caller.events += 2
+        self._scheduler.request_cancel(self._target("cancel"))
+        await asyncio.sleep(0)

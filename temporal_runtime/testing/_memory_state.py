@@ -137,6 +137,8 @@ class Execution:
     # Activity ids are the run's own sequence, as a worker numbers them; pending ones by id.
     activity_seq: int = 0
     pending: dict[str, PendingState] = field(default_factory=dict[str, PendingState])
+    # The run that started this one as a child (kept by its continue-as-new runs and retries).
+    parent: Execution | None = None
 
     @property
     def latest(self) -> Execution:

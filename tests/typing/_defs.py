@@ -98,6 +98,10 @@ class OrderWorkflow(Workflow):
     async def set_priority(self, p: int) -> int:
         return p
 
+    @wf_update
+    def rename(self, name: str) -> str:
+        return name
+
 
 class OtherWorkflow(Workflow):
     async def run(self) -> str:

@@ -13,7 +13,9 @@ from examples.orders import OrderResult as SeedOrderResult
 from temporal_runtime import (
     AsyncActivityHandle,
     ChildHandle,
+    ExternalWorkflowHandle,
     MethodHandle,
+    ParentInfo,
     TemporalEngine,
     UpdateHandle,
     WithStartWorkflowOperation,
@@ -74,6 +76,7 @@ async def handles(engine: TemporalEngine) -> None:
     assert_type(await handle.query(OrderWorkflow.progress, detail=True), dict[str, int])
     assert_type(await handle.query("status"), Any)
     assert_type(await handle.update(OrderWorkflow.set_priority, 3), int)
+    assert_type(await handle.update(OrderWorkflow.rename, "x"), str)  # a plain `def` update
     assert_type(await handle.update("set_priority", 3), Any)
     assert_type(handle.id, str)
 
@@ -149,6 +152,23 @@ class ChildUser(Workflow):
         assert_type(await handle, OrderResult)
         assert_type(await handle.result(), OrderResult)
         assert_type(await child.start("process", order), ChildHandle[Any])
+
+
+class MessagesUser(Workflow):
+    async def run(self) -> None:
+        other = self.external("order-1", run_id=None)
+        assert_type(other, ExternalWorkflowHandle)
+        await other.signal(OrderWorkflow.approve, "alice", note="ok")
+        await other.signal("pause")
+        await other.cancel()
+        assert_type(self.info.parent, ParentInfo | None)
+        assert_type(self.info.history_length, int)
+        assert_type(self.info.continue_as_new_suggested, bool)
+        assert_type(self.all_handlers_finished(), bool)
+        await self.wait_until(self.all_handlers_finished)
+        # Called directly (as the workflow's own code would): a value, and a coroutine.
+        assert_type(OrderWorkflow().rename("x"), str)
+        assert_type(await OrderWorkflow().set_priority(3), int)
 
 
 async def direct_activity_calls() -> None:

@@ -12,6 +12,7 @@ def test_public_names() -> None:
     assert sorted(testing.__all__) == [
         "ActivityCall",
         "InMemoryEngine",
+        "LocalEngine",
         "ReplayError",
         "export_history",
         "local_engine",
