@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import TypeAdapter, ValidationError
 
 from temporal_runtime._internal._annotations import plain_signature
+from temporal_runtime._internal._determinism import SILENCE_NOTE, check_workflow_class
 from temporal_runtime._internal._signatures import ParamInfo, read_signature
 from temporal_runtime._internal._validation import describe_validation_error
 from temporal_runtime.errors import RegistrationError, UnknownMethodError
@@ -318,6 +319,9 @@ def build_workflow_definition(
                 f"{table[handler.name].qualname}; give each handler its own name"
             )
         table[handler.name] = handler
+    validators = [h.validator for h in handlers.values() if h.validator is not None]
+    nondeterministic = check_workflow_class(cls, base=base, validators=validators)
+    problems.extend(nondeterministic)
     if not methods and not abstract:
         problems.append(
             f"{cls.__name__} has no entry method; add a public 'async def' method, or declare "
@@ -326,7 +330,9 @@ def build_workflow_definition(
     if problems:
         raise RegistrationError(
             f"Invalid workflow class {cls.__qualname__} ({cls.__module__}) for "
-            f"{len(problems)} reason(s):\n- " + "\n- ".join(problems)
+            f"{len(problems)} reason(s):\n- "
+            + "\n- ".join(problems)
+            + (f"\n{SILENCE_NOTE}" if nondeterministic else "")
         )
     return WorkflowDefinition(
         name=wf_name,

@@ -22,8 +22,8 @@ TOP_LEVEL = [
     "WorkflowCancelled", "WorkflowCancelledError", "WorkflowClient", "WorkflowError",
     "WorkflowFailedError", "WorkflowIDConflictPolicy", "WorkflowIDReusePolicy", "WorkflowInfo",
     "WorkflowNotFoundError", "WorkflowStarter", "WorkflowStatus", "WorkflowTerminatedError",
-    "WorkflowTimedOutError", "activity_def", "activity_info", "heartbeat", "is_cancelled",
-    "load_config", "wf_query", "wf_signal", "wf_update",
+    "WorkflowTimedOutError", "activity_def", "activity_info", "allow_nondeterminism", "heartbeat",
+    "is_cancelled", "load_config", "wf_query", "wf_signal", "wf_update",
 ]  # fmt: skip
 
 
