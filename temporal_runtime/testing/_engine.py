@@ -24,6 +24,7 @@ from temporal_runtime.config import RuntimeConfig, current_config, to_timedelta
 from temporal_runtime.errors import RegistrationError
 from temporal_runtime.options import StartOptions
 from temporal_runtime.testing._memory import Scheduler, id_taken
+from temporal_runtime.testing._memory_replay import divergence
 from temporal_runtime.testing._memory_runtime import InMemoryWorkflowRuntime
 from temporal_runtime.testing._memory_state import ActivityCall, Execution, json_round_trip, utc_now
 
@@ -72,6 +73,9 @@ class _InMemoryWorkflowHandle:
             if execution.next_run is None:
                 break
             execution = execution.next_run
+        diverged = divergence([r for r in self._scheduler.runs.values() if r.workflow_id == self.id])
+        if diverged is not None:
+            raise diverged
         if execution.failure is not None:
             raise temporalio.client.WorkflowFailureError(cause=execution.failure)
         return execution.result
@@ -143,6 +147,14 @@ class InMemoryEngine(EngineSurface):
     policy), continue-as-new starts the next run under the same id (`run_ids`), `patched`
     is always True, and search attributes are read with `search_attributes`.
 
+    Every run is replayed when it closes, as a Temporal worker replays a workflow after a
+    restart: the engine runs the workflow's code again from the start against what the run
+    asked for and got (activities with their inputs, timers, children, continue-as-new,
+    patches, signals, updates), and the first command that differs raises `ReplayError`
+    where the result is awaited (or at ``stop()``, for a run nobody awaited). Pass
+    ``replay=False`` to skip it. Runs the engine ended (terminated, timed out, blocked) are
+    not replayed.
+
     Example:
         >>> import asyncio
         >>> from temporal_runtime import Workflow
@@ -166,6 +178,7 @@ class InMemoryEngine(EngineSurface):
         max_activity_attempts: int = 100,
         deadlock_grace: float = 0.02,
         config: RuntimeConfig | None = None,
+        replay: bool = True,
     ) -> None:
         fakes: dict[str, Callable[..., Any]] = {}
         for key, fake in (activities or {}).items():
@@ -189,6 +202,7 @@ class InMemoryEngine(EngineSurface):
             max_activity_attempts=max_activity_attempts,
             deadlock_grace=deadlock_grace,
             runtime=lambda scheduler, execution: InMemoryWorkflowRuntime(scheduler, execution, config_used),
+            replay=replay,
         )
 
     # -- the backend of the calling surface ------------------------------------------------
@@ -206,6 +220,10 @@ class InMemoryEngine(EngineSurface):
                     ExecutionStatus.TERMINATED,
                 )
         await asyncio.sleep(0)
+        # A run that diverged on replay must not pass unseen because nobody awaited it.
+        diverged = divergence(list(self._scheduler.runs.values()), unreported=True)
+        if diverged is not None:
+            raise diverged
 
     async def _start_run(
         self,

@@ -27,7 +27,14 @@ from temporal_runtime.testing._clock import VirtualClock
 from temporal_runtime.testing._memory_activities import ActivityRunner, backoff
 from temporal_runtime.testing._memory_driver import Driver
 from temporal_runtime.testing._memory_handlers import HandlerDelivery
-from temporal_runtime.testing._memory_state import ActivityCall, ContinuedAsNew, Execution, json_round_trip
+from temporal_runtime.testing._memory_replay import replay_closed
+from temporal_runtime.testing._memory_state import (
+    ActivityCall,
+    ContinuedAsNew,
+    Execution,
+    Recording,
+    json_round_trip,
+)
 from temporal_runtime.testing._task_timeout import TaskTimed
 
 RuntimeFactory = Callable[["Scheduler", Execution], WorkflowRuntime]
@@ -56,6 +63,7 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         max_activity_attempts: int,
         deadlock_grace: float,
         runtime: RuntimeFactory,
+        replay: bool = True,
     ) -> None:
         super().__init__()
         self.clock = VirtualClock(start_time)
@@ -63,6 +71,8 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         self.max_activity_attempts = max_activity_attempts
         self.deadlock_grace = deadlock_grace
         self._runtime = runtime
+        # Whether each run is recorded and replayed when it closes (`_memory_replay`).
+        self.replay = replay
         self.executions: dict[str, Execution] = {}
         # Every run by run id: closed runs of a continue-as-new chain stay reachable here.
         self.runs: dict[str, Execution] = {}
@@ -103,6 +113,9 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         )
         self.executions[workflow_id] = execution
         self.runs[execution.run_id] = execution
+        if self.replay:
+            execution.recording = Recording(lambda: self.clock.now)
+            execution.on_close = lambda: replay_closed(execution)
         execution.done.add_done_callback(lambda _: self._close_children(execution))
         execution.task = asyncio.get_running_loop().create_task(
             self._run(execution, options.start_delay), name=f"in-memory {execution.label}"
@@ -156,6 +169,8 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
             for name, args in execution.buffered_signals:
                 self.deliver_signal(execution, name, args)
             execution.buffered_signals.clear()
+            if execution.recording is not None:
+                execution.recording.deliver("start")
             coro = _dispatch.run_entry(instance, method, kwargs)
             limit = execution.options.task_timeout
             value = await (TaskTimed(coro, limit, execution.label) if limit else coro)
@@ -237,6 +252,8 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         if not execution.running:
             return
         execution.cancel_requested = True
+        if execution.recording is not None and execution.instance is not None:
+            execution.recording.deliver("cancel")
         execution.events += 1
         self._progress += 1
         if execution.task is not None:

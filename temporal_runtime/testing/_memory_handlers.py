@@ -9,6 +9,7 @@ errors so that `MethodHandle` translates them exactly as it does for a server.
 from __future__ import annotations
 
 import asyncio
+import copy
 import inspect
 import logging
 from typing import Any, cast
@@ -59,6 +60,8 @@ class HandlerDelivery:
         if execution.instance is None:
             execution.buffered_signals.append((name, args))
             return
+        if execution.recording is not None:
+            execution.recording.deliver("signal", name=name, args=copy.deepcopy(args))
         handler = execution.definition.signals.get(name)
         if handler is None:
             logger.warning("%s: no signal handler named %r; the signal is dropped", execution.label, name)
@@ -122,6 +125,8 @@ class HandlerDelivery:
         if problem is not None:
             raise temporalio.client.WorkflowUpdateFailedError(problem)
         execution.events += 2
+        if execution.recording is not None:
+            execution.recording.deliver("update", name=name, args=copy.deepcopy(args))
         task = self.spawn(
             execution, _dispatch.update(execution.instance, handler, call_args), f"update handler '{name}'"
         )

@@ -1,0 +1,369 @@
+"""Replay in memory: run a closed `InMemoryEngine` run again from its start, and compare.
+
+A Temporal worker that restarts (or evicts a workflow from its cache) rebuilds the workflow by
+running its code again from the start against its history, and every command the code issues
+must be the one the history holds. When a run of `InMemoryEngine` closes, `replay_closed` does
+the same against the run's `Recording`: a fresh instance runs on a private `ReplayLoop`, gets
+the recorded results, signals, updates and cancellation in their order and at their virtual
+times, and each command it issues and its outcome are compared with the first run's. Within
+the stretch between two deliveries the order of commands may differ (concurrent branches
+interleave freely); what a command is, and whether it was issued by the time its result came,
+may not. The first difference is kept as the execution's `ReplayError`, raised to whoever waits
+for the result, else by ``engine.stop()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+
+import temporalio.exceptions
+
+from temporal_runtime._internal import _dispatch, _envelope
+from temporal_runtime._internal._runtime import RUNTIME_ATTR, WorkflowRuntime
+from temporal_runtime.client import ExecutionStatus
+from temporal_runtime.testing._memory_driver import BLOCKED
+from temporal_runtime.testing._memory_replay_loop import ReplayLoop, RunawayError
+from temporal_runtime.testing._memory_replay_runtime import QUIET, ReplayRuntime
+from temporal_runtime.testing._memory_state import (
+    Command,
+    ContinuedAsNew,
+    Delivery,
+    Execution,
+    Recording,
+    describe,
+    json_round_trip,
+    shown,
+)
+from temporal_runtime.testing._replay import ReplayError
+from temporal_runtime.testing._task_timeout import TASK_TIMED_OUT
+
+
+class _Diverged(BaseException):
+    """Unwinds the replayed code at the first difference (a BaseException: not swallowed)."""
+
+
+Outcome = tuple[tuple[Any, ...], str]
+
+
+def _failure_label(err: BaseException) -> str:
+    # As `Scheduler.fail` reports it: an exception that is no Temporal failure, by its class name.
+    if isinstance(err, temporalio.exceptions.ApplicationError):
+        return err.type or "ApplicationError"
+    return type(err).__name__
+
+
+def _first_outcome(execution: Execution) -> Outcome | None:
+    """How the first run ended, or None for an end the workflow code did not choose."""
+    status = execution.status
+    if status is ExecutionStatus.COMPLETED:
+        return ("completed", execution.result), f"completed with {shown(execution.result)}"
+    if status is ExecutionStatus.CONTINUED_AS_NEW:
+        return ("continued as new",), "continued as new"
+    if status is ExecutionStatus.CANCELED:
+        return ("cancelled",), "was cancelled"
+    failure = execution.failure
+    if status is ExecutionStatus.FAILED and failure is not None:
+        label = _failure_label(failure)
+        if label not in (BLOCKED, TASK_TIMED_OUT):
+            return ("failed", label), f"failed with {describe(failure)}"
+    return None  # terminated, timed out, blocked: the engine ended it, not its code
+
+
+class _Replay:
+    """One replay of one run: the private loop, the matching of commands, the deliveries."""
+
+    def __init__(self, execution: Execution, recording: Recording) -> None:
+        self.execution = execution
+        self.loop = ReplayLoop()  # type: ignore[abstract]  # it runs no I/O: those methods stay unimplemented
+        self.now = execution.execution_time or execution.start_time
+        self.error: ReplayError | None = None
+        self.closing = False
+        self._entries = recording.entries
+        self._open = [e for e in self._entries if isinstance(e, Command)]
+        self._position = {e.seq: i for i, e in enumerate(self._entries) if isinstance(e, Command)}
+        self._texts = {e.seq: e.text for e in self._open}
+        self._futures: dict[int, asyncio.Future[Any]] = {}
+        self._children: dict[str, asyncio.Future[Any]] = {}
+        self._conditions: list[tuple[Callable[[], bool], asyncio.Future[None]]] = []
+        self._waiting: dict[int, str] = {}
+        self._recent: list[str] = []
+        self._issued = 0
+        self._instance: Any = None
+        self._main: asyncio.Task[Any] | None = None
+        self._signal_tasks: list[asyncio.Task[Any]] = []
+        self._failure: BaseException | None = None
+
+    # -- what the replayed code asks for -------------------------------------------------
+
+    def issue(self, key: tuple[Any, ...], text: str) -> tuple[asyncio.Future[Any], int]:
+        """Match a command of the replay with the first run's; its future gets the recorded result."""
+        if self.closing or self.error is not None:
+            raise asyncio.CancelledError("the replay has ended")
+        self._issued += 1
+        self._recent.append(text)
+        for i, command in enumerate(self._open):
+            if command.key == key:
+                del self._open[i]
+                future = self._wait(self.loop.create_future(), text)
+                self._futures[command.seq] = future
+                return future, command.seq
+        expected = f"issued {self._open[0].text}" if self._open else "issued nothing more"
+        self.diverge(f"at command {self._issued}", first=expected, replay=f"issued {text}")
+        raise _Diverged
+
+    async def awaited(self, key: tuple[Any, ...], text: str) -> Any:
+        future, _ = self.issue(key, text)
+        return await future
+
+    def condition(self, predicate: Callable[[], bool], what: str) -> asyncio.Future[None]:
+        future: asyncio.Future[None] = self._wait(self.loop.create_future(), what)
+        self._conditions.append((predicate, future))
+        return future
+
+    def child_result(self, child_id: str) -> asyncio.Future[Any]:
+        found = self._children.get(child_id)
+        if found is None:
+            found = self._children[child_id] = self.loop.create_future()
+        return found
+
+    def _wait(self, future: asyncio.Future[Any], what: str) -> asyncio.Future[Any]:
+        self._waiting[id(future)] = what
+        future.add_done_callback(lambda f: self._waiting.pop(id(f), None))
+        return future
+
+    def _settle(self) -> bool:
+        """Check the wait_until conditions, as a worker does after each activation; True if one woke."""
+        woke = False
+        for predicate, future in self._conditions:
+            if future.done():
+                continue
+            try:
+                ready = predicate()
+            except Exception as err:
+                future.set_exception(err)
+                woke = True
+                continue
+            if ready:
+                future.set_result(None)
+                woke = True
+        self._conditions = [c for c in self._conditions if not c[1].done()]
+        return woke
+
+    # -- running ---------------------------------------------------------------------------
+
+    def run(self) -> ReplayError | None:
+        try:
+            self._step(self._create)
+            for position, entry in enumerate(self._entries):
+                if self.error is not None:
+                    break
+                if isinstance(entry, Command):
+                    continue
+                self._require_issued(position)
+                if self.error is None:
+                    self.now = entry.at
+                    self._recent = []
+                    self._step(functools.partial(self._deliver, entry))
+            if self.error is None:
+                self._finish()
+        except RunawayError as err:
+            self.diverge("while it ran", first="waited for its helpers", replay=f"{err}")
+        finally:
+            self._teardown()
+        return self.error
+
+    def _step(self, action: Callable[[], None]) -> None:
+        self.loop.call_soon(action)
+        self.loop.run_until_idle(self._settle)
+
+    def _create(self) -> None:
+        execution = self.execution
+        first: WorkflowRuntime = getattr(execution.instance, RUNTIME_ATTR)
+        try:
+            self._instance = _dispatch.new_instance(execution.definition, ReplayRuntime(self, first))
+        except Exception as err:
+            self._failure = err
+
+    def _deliver(self, entry: Delivery) -> None:
+        if entry.kind in ("result", "child"):
+            self._resolve(entry)
+        elif self._instance is None:
+            return
+        elif entry.kind == "start":
+            method, kwargs = _envelope.decode(self.execution.definition, (self.execution.envelope,))
+            self._main = self.loop.create_task(_dispatch.run_entry(self._instance, method, kwargs))
+        elif entry.kind == "signal":
+            handler = self.execution.definition.signals.get(entry.name)
+            if handler is None:
+                return
+            try:
+                result = _dispatch.signal(self._instance, handler, entry.args, QUIET)
+            except Exception as err:
+                self._failure = err
+                return
+            if inspect.isawaitable(result):
+                self._signal_tasks.append(self.loop.create_task(cast(Any, result)))
+        elif entry.kind == "update":
+            handler = self.execution.definition.updates[entry.name]
+            call_args = handler.validate_args(tuple(entry.args))
+            self.loop.create_task(_dispatch.update(self._instance, handler, call_args))
+        elif self._main is not None:  # "cancel"
+            self._main.cancel()
+
+    def _resolve(self, entry: Delivery) -> None:
+        if entry.kind == "child":
+            future = self.child_result(entry.name)
+        else:
+            found = self._futures.get(entry.seq)
+            if found is None:
+                return
+            future = found
+        cancelled = isinstance(entry.error, asyncio.CancelledError)
+        if future.done():
+            if not cancelled:
+                self.diverge(
+                    "when a result came",
+                    first=f"got the result of {self._texts.get(entry.seq, 'a command')}",
+                    replay="had stopped waiting for it",
+                )
+        elif cancelled:
+            future.cancel(str(entry.error))
+        elif entry.error is not None:
+            future.set_exception(entry.error)
+        else:
+            future.set_result(entry.value)
+
+    def _require_issued(self, position: int) -> None:
+        """Every command the first run issued before `position` must have been issued by now."""
+
+        def missing() -> Command | None:
+            return next((c for c in self._open if self._position[c.seq] < position), None)
+
+        # Timers of the loop itself (asyncio.timeout, ...) ran on the real clock the first time.
+        while missing() is not None and self.loop.fire_timer():
+            self.loop.run_until_idle(self._settle)
+        command = missing()
+        if command is None or self.error is not None:
+            return
+        ended = self._outcome()
+        if self._recent:
+            instead = f"issued {', '.join(self._recent)} instead"
+        elif ended is not None:
+            instead = f"did not: it {ended[1]}"
+        else:
+            instead = f"did not (it was waiting for {self._waits()})"
+        self.diverge(
+            f"at the first run's command {command.seq}", first=f"issued {command.text}", replay=instead
+        )
+
+    def _finish(self) -> None:
+        self._require_issued(len(self._entries))
+        while self.error is None and self._outcome() is None and self.loop.fire_timer():
+            self.loop.run_until_idle(self._settle)
+        first = _first_outcome(self.execution)
+        if self.error is not None or first is None:
+            return
+        replayed = self._outcome()
+        if replayed is None:
+            self.diverge("at its end", first=first[1], replay=f"is still waiting for {self._waits()}")
+        elif replayed[0] != first[0]:
+            self.diverge("at its end", first=first[1], replay=replayed[1])
+
+    def _outcome(self) -> Outcome | None:
+        failed = self._failure or next(
+            (t.exception() for t in self._signal_tasks if t.done() and not t.cancelled() and t.exception()),
+            None,
+        )
+        main = self._main
+        if failed is None and (main is None or not main.done()):
+            return None
+        if failed is None and main is not None:
+            if main.cancelled():
+                return ("cancelled",), "was cancelled"
+            failed = main.exception()
+            if failed is None:
+                try:
+                    value = json_round_trip(main.result(), f"the result of {self.execution.label}")
+                except TypeError as err:
+                    failed = err
+                else:
+                    return ("completed", value), f"completed with {shown(value)}"
+        if isinstance(failed, ContinuedAsNew):
+            return ("continued as new",), "continued as new"
+        if isinstance(failed, asyncio.CancelledError | temporalio.exceptions.CancelledError):
+            return ("cancelled",), "was cancelled"
+        assert failed is not None
+        return ("failed", _failure_label(failed)), f"failed with {describe(failed)}"
+
+    def _waits(self) -> str:
+        return ", ".join(sorted(set(self._waiting.values()))) or "nothing the engine could deliver"
+
+    def _teardown(self) -> None:
+        # Unwind what is left of the replay, its helpers refusing to do anything more.
+        self.closing = True
+        for task in self.loop.tasks:
+            if not task.done():
+                task.cancel()
+        with contextlib.suppress(Exception, _Diverged):
+            self.loop.run_until_idle(lambda: False)
+        self.loop.tasks.clear()
+
+    def diverge(self, where: str, *, first: str, replay: str) -> None:
+        if self.error is not None:
+            return
+        ex = self.execution
+        self.error = ReplayError(
+            f"{ex.label} is not deterministic: run again from its start, as a Temporal worker replays "
+            f"it after a restart, it diverged {where}: the first run {first}; the replay {replay}. "
+            "Something the workflow code reads differs between runs (a module global, the wall clock, "
+            "a random number, the environment, a file): take time, randomness and ids from self.now(), "
+            "self.random() and self.uuid4(), pass other values in as inputs, or read them in an "
+            "activity. InMemoryEngine(replay=False) turns this check off",
+            workflow_type=ex.definition.name,
+            workflow_id=ex.workflow_id,
+            method=ex.method.name,
+            first_run=first,
+            replayed=replay,
+        )
+
+
+def replay_closed(execution: Execution) -> None:
+    """Replay `execution` (just closed) against its recording; keep the first difference."""
+    recording = execution.recording
+    if recording is None or execution.instance is None or _first_outcome(execution) is None:
+        return
+    execution.recording = None  # once: and the record is not needed any more
+    try:
+        execution.replay_error = _Replay(execution, recording).run()
+    except Exception as err:
+        execution.replay_error = ReplayError(
+            f"InMemoryEngine could not replay {execution.label}: {type(err).__name__}: {err} "
+            "(InMemoryEngine(replay=False) turns replays off)",
+            workflow_type=execution.definition.name,
+            workflow_id=execution.workflow_id,
+            method=execution.method.name,
+        )
+
+
+def divergence(executions: Sequence[Execution], *, unreported: bool = False) -> ReplayError | None:
+    """The first replay error of `executions`, their later runs and their children; marks it raised.
+
+    With `unreported`, only one no caller has been given yet (what ``engine.stop()`` raises).
+    """
+    for execution in executions:
+        run: Execution | None = execution
+        while run is not None:
+            error = run.replay_error
+            if error is not None and not (unreported and run.replay_reported):
+                run.replay_reported = True
+                return error
+            found = divergence([child for child, _ in run.children], unreported=unreported)
+            if found is not None:
+                return found
+            run = run.next_run
+    return None
