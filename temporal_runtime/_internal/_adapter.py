@@ -4,7 +4,9 @@ Its single run input is the envelope (`_envelope`). The run method is declared t
 `RawValue`, so temporalio never decodes the input itself: decoding and validation happen in
 `_envelope.decode`, and every problem with the input fails the workflow with a non-retryable
 `ApplicationError` (type ``InvalidWorkflowInput``) instead of failing workflow tasks forever.
-Handlers are thin: `_dispatch` holds the rules both runtimes share.
+A call the workflow sandbox refuses fails the workflow too, with a message that names the
+method and the helper to use (`_sandbox_errors`). Handlers are thin: `_dispatch` holds the
+rules both runtimes share.
 """
 
 from __future__ import annotations
@@ -17,22 +19,29 @@ import temporalio.workflow as twf
 from temporalio.common import RawValue
 
 from temporal_runtime._internal import _dispatch, _envelope
+from temporal_runtime._internal._sandbox_errors import RestrictedWorkflowAccessError, refusal
 from temporal_runtime._internal._temporal_runtime import TemporalWorkflowRuntime
 from temporal_runtime._internal._workflow_defn import HandlerDefinition, WorkflowDefinition
 
 
 def _make_signal(handler: HandlerDefinition) -> Callable[..., Any]:
     async def on_signal(self: Any, *args: Any) -> None:
-        result = _dispatch.signal(self.instance, handler, args, twf.logger)
-        if inspect.isawaitable(result):
-            await result
+        try:
+            result = _dispatch.signal(self.instance, handler, args, twf.logger)
+            if inspect.isawaitable(result):
+                await result
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, handler.qualname) from None
 
     return twf.signal(name=handler.name)(on_signal)
 
 
 def _make_query(handler: HandlerDefinition) -> Callable[..., Any]:
     def on_query(self: Any, *args: Any) -> Any:
-        return _dispatch.query(self.instance, handler, args)
+        try:
+            return _dispatch.query(self.instance, handler, args)
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, handler.qualname) from None
 
     return twf.query(name=handler.name)(on_query)
 
@@ -41,10 +50,16 @@ def _make_update(handler: HandlerDefinition) -> Callable[..., Any]:
     # temporalio runs the validator first and hands the handler the same raw arguments;
     # converting them again is cheap, and keeps one path for both runtimes.
     async def on_update(self: Any, *args: Any) -> Any:
-        return await _dispatch.update(self.instance, handler, handler.validate_args(args))
+        try:
+            return await _dispatch.update(self.instance, handler, handler.validate_args(args))
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, handler.qualname) from None
 
     def validate(self: Any, *args: Any) -> None:
-        _dispatch.validate_update(self.instance, handler, args)
+        try:
+            _dispatch.validate_update(self.instance, handler, args)
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, handler.qualname) from None
 
     update = twf.update(name=handler.name)(on_update)
     update.validator(validate)
@@ -64,12 +79,18 @@ def build_adapter(defn: WorkflowDefinition) -> type:
 
     def __init__(self: Any) -> None:
         self.runtime = TemporalWorkflowRuntime()
-        self.instance = _dispatch.new_instance(defn, self.runtime)
+        try:
+            self.instance = _dispatch.new_instance(defn, self.runtime)
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, f"{defn.cls.__name__}.__init__") from None
 
     async def run(self: Any, *args: Any) -> Any:
         method, kwargs = _envelope.decode(defn, args, twf.payload_converter())
         self.runtime.method = method.name
-        return await _dispatch.run_entry(self.instance, method, kwargs)
+        try:
+            return await _dispatch.run_entry(self.instance, method, kwargs)
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, method.qualname) from None
 
     # temporalio reads hints through inspect.signature/get_type_hints: one RawValue input.
     run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
