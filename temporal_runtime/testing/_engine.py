@@ -68,12 +68,14 @@ class _InMemoryWorkflowHandle:
         # A patient caller has its own deadline: a run that cannot progress is left running
         # for it, as on a server, rather than failed as blocked.
         execution = self._execution()
+        # The run this handle started from: its replay, and those of the runs after it, count.
+        first = self._scheduler.runs.get(self.run_id) if self.run_id is not None else None
         while True:
             await self._scheduler.wait_for(execution, execution.done, patient=patient)
             if execution.next_run is None:
                 break
             execution = execution.next_run
-        diverged = divergence([r for r in self._scheduler.runs.values() if r.workflow_id == self.id])
+        diverged = divergence([first or execution])
         if diverged is not None:
             raise diverged
         if execution.failure is not None:

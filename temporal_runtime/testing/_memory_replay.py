@@ -26,6 +26,7 @@ import temporalio.exceptions
 from temporal_runtime._internal import _dispatch, _envelope
 from temporal_runtime._internal._runtime import RUNTIME_ATTR, WorkflowRuntime
 from temporal_runtime.client import ExecutionStatus
+from temporal_runtime.testing import _memory_record as rec
 from temporal_runtime.testing._memory_driver import BLOCKED
 from temporal_runtime.testing._memory_replay_loop import ReplayLoop, RunawayError
 from temporal_runtime.testing._memory_replay_runtime import QUIET, ReplayRuntime
@@ -86,12 +87,13 @@ class _Replay:
         self._entries = recording.entries
         self._open = [e for e in self._entries if isinstance(e, Command)]
         self._position = {e.seq: i for i, e in enumerate(self._entries) if isinstance(e, Command)}
-        self._texts = {e.seq: e.text for e in self._open}
+        self._keys = {e.seq: e.key for e in self._open}
         self._futures: dict[int, asyncio.Future[Any]] = {}
         self._children: dict[str, asyncio.Future[Any]] = {}
         self._conditions: list[tuple[Callable[[], bool], asyncio.Future[None]]] = []
-        self._waiting: dict[int, str] = {}
-        self._recent: list[str] = []
+        # What the replay waits for: a command's key, or a wait_until (described when shown).
+        self._waiting: dict[int, rec.Key | str] = {}
+        self._recent: list[rec.Key] = []
         self._issued = 0
         self._instance: Any = None
         self._main: asyncio.Task[Any] | None = None
@@ -100,24 +102,24 @@ class _Replay:
 
     # -- what the replayed code asks for -------------------------------------------------
 
-    def issue(self, key: tuple[Any, ...], text: str) -> tuple[asyncio.Future[Any], int]:
+    def issue(self, key: tuple[Any, ...]) -> tuple[asyncio.Future[Any], int]:
         """Match a command of the replay with the first run's; its future gets the recorded result."""
         if self.closing or self.error is not None:
             raise asyncio.CancelledError("the replay has ended")
         self._issued += 1
-        self._recent.append(text)
+        self._recent.append(key)
         for i, command in enumerate(self._open):
             if command.key == key:
                 del self._open[i]
-                future = self._wait(self.loop.create_future(), text)
+                future = self._wait(self.loop.create_future(), key)
                 self._futures[command.seq] = future
                 return future, command.seq
-        expected = f"issued {self._open[0].text}" if self._open else "issued nothing more"
-        self.diverge(f"at command {self._issued}", first=expected, replay=f"issued {text}")
+        expected = f"issued {rec.describe(self._open[0].key)}" if self._open else "issued nothing more"
+        self.diverge(f"at command {self._issued}", first=expected, replay=f"issued {rec.describe(key)}")
         raise _Diverged
 
-    async def awaited(self, key: tuple[Any, ...], text: str) -> Any:
-        future, _ = self.issue(key, text)
+    async def awaited(self, key: tuple[Any, ...]) -> Any:
+        future, _ = self.issue(key)
         return await future
 
     def condition(self, predicate: Callable[[], bool], what: str) -> asyncio.Future[None]:
@@ -131,7 +133,7 @@ class _Replay:
             found = self._children[child_id] = self.loop.create_future()
         return found
 
-    def _wait(self, future: asyncio.Future[Any], what: str) -> asyncio.Future[Any]:
+    def _wait(self, future: asyncio.Future[Any], what: rec.Key | str) -> asyncio.Future[Any]:
         self._waiting[id(future)] = what
         future.add_done_callback(lambda f: self._waiting.pop(id(f), None))
         return future
@@ -157,6 +159,11 @@ class _Replay:
     # -- running ---------------------------------------------------------------------------
 
     def run(self) -> ReplayError | None:
+        with self.loop.running():
+            self._run()
+        return self.error
+
+    def _run(self) -> None:
         try:
             self._step(self._create)
             for position, entry in enumerate(self._entries):
@@ -175,7 +182,6 @@ class _Replay:
             self.diverge("while it ran", first="waited for its helpers", replay=f"{err}")
         finally:
             self._teardown()
-        return self.error
 
     def _step(self, action: Callable[[], None]) -> None:
         self.loop.call_soon(action)
@@ -228,7 +234,7 @@ class _Replay:
             if not cancelled:
                 self.diverge(
                     "when a result came",
-                    first=f"got the result of {self._texts.get(entry.seq, 'a command')}",
+                    first=f"got the result of {rec.describe(self._keys[entry.seq])}",
                     replay="had stopped waiting for it",
                 )
         elif cancelled:
@@ -252,18 +258,20 @@ class _Replay:
             return
         ended = self._outcome()
         if self._recent:
-            instead = f"issued {', '.join(self._recent)} instead"
+            instead = f"issued {', '.join(rec.describe(k) for k in self._recent)} instead"
         elif ended is not None:
             instead = f"did not: it {ended[1]}"
         else:
             instead = f"did not (it was waiting for {self._waits()})"
         self.diverge(
-            f"at the first run's command {command.seq}", first=f"issued {command.text}", replay=instead
+            f"at the first run's command {command.seq}",
+            first=f"issued {rec.describe(command.key)}",
+            replay=instead,
         )
 
     def _finish(self) -> None:
         self._require_issued(len(self._entries))
-        while self.error is None and self._outcome() is None and self.loop.fire_timer():
+        while self.error is None and not self._ended() and self.loop.fire_timer():
             self.loop.run_until_idle(self._settle)
         first = _first_outcome(self.execution)
         if self.error is not None or first is None:
@@ -273,6 +281,14 @@ class _Replay:
             self.diverge("at its end", first=first[1], replay=f"is still waiting for {self._waits()}")
         elif replayed[0] != first[0]:
             self.diverge("at its end", first=first[1], replay=replayed[1])
+
+    def _ended(self) -> bool:
+        main = self._main
+        return (
+            self._failure is not None
+            or (main is not None and main.done())
+            or any(t.done() and not t.cancelled() and t.exception() for t in self._signal_tasks)
+        )
 
     def _outcome(self) -> Outcome | None:
         failed = self._failure or next(
@@ -301,16 +317,18 @@ class _Replay:
         return ("failed", _failure_label(failed)), f"failed with {describe(failed)}"
 
     def _waits(self) -> str:
-        return ", ".join(sorted(set(self._waiting.values()))) or "nothing the engine could deliver"
+        waits = {w if isinstance(w, str) else rec.describe(w) for w in self._waiting.values()}
+        return ", ".join(sorted(waits)) or "nothing the engine could deliver"
 
     def _teardown(self) -> None:
         # Unwind what is left of the replay, its helpers refusing to do anything more.
         self.closing = True
-        for task in self.loop.tasks:
-            if not task.done():
-                task.cancel()
-        with contextlib.suppress(Exception, _Diverged):
-            self.loop.run_until_idle(lambda: False)
+        pending = [task for task in self.loop.tasks if not task.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            with contextlib.suppress(Exception, _Diverged):
+                self.loop.run_until_idle(lambda: False)
         self.loop.tasks.clear()
 
     def diverge(self, where: str, *, first: str, replay: str) -> None:

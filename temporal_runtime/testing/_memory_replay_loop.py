@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import contextvars
 import heapq
 import itertools
@@ -121,22 +122,30 @@ class ReplayLoop(asyncio.AbstractEventLoop):
 
     # -- stepping ------------------------------------------------------------------------
 
-    def run_until_idle(self, settle: Callable[[], bool]) -> None:
-        """Run ready callbacks until none is left and `settle()` (conditions) wakes nothing."""
+    @contextlib.contextmanager
+    def running(self) -> Generator[None]:
+        """Make this the running loop inside the block (the caller's loop is back after it)."""
         outer = asyncio.events._get_running_loop()  # pyright: ignore[reportPrivateUsage]
         asyncio.events._set_running_loop(self)  # pyright: ignore[reportPrivateUsage]
-        steps = 0
         try:
-            while True:
-                while self._ready:
-                    steps += 1
-                    if steps > MAX_STEPS:
-                        raise RunawayError(f"ran {MAX_STEPS} steps without waiting for anything")
-                    self._ready.popleft()._run()  # pyright: ignore[reportPrivateUsage]
-                if not settle():
-                    return
+            yield
         finally:
             asyncio.events._set_running_loop(outer)  # pyright: ignore[reportPrivateUsage]
+
+    def run_until_idle(self, settle: Callable[[], bool]) -> None:
+        """Run ready callbacks until none is left and `settle()` (conditions) wakes nothing.
+
+        Call it inside `running`.
+        """
+        steps = 0
+        while True:
+            while self._ready:
+                steps += 1
+                if steps > MAX_STEPS:
+                    raise RunawayError(f"ran {MAX_STEPS} steps without waiting for anything")
+                self._ready.popleft()._run()  # pyright: ignore[reportPrivateUsage]
+            if not settle():
+                return
 
     def fire_timer(self) -> bool:
         """Move the clock to the earliest pending timer and make it ready; False if none."""

@@ -36,11 +36,11 @@ class ReplayDriver(Protocol):
     execution: Execution
     now: datetime
 
-    def issue(self, key: tuple[Any, ...], text: str) -> tuple[asyncio.Future[Any], int]:
+    def issue(self, key: tuple[Any, ...]) -> tuple[asyncio.Future[Any], int]:
         """Match a command with the first run's; the future gets the recorded result."""
         ...
 
-    async def awaited(self, key: tuple[Any, ...], text: str) -> Any:
+    async def awaited(self, key: tuple[Any, ...]) -> Any:
         """`issue`, then wait for the recorded result."""
         ...
 
@@ -60,7 +60,7 @@ class ReplayRuntime:
         self.method = first.method
         self._replay = replay
         self._first = first
-        self._random = Random(replay.execution.run_id)
+        self._random: Random | None = None  # seeded as the first run's, when first used
 
     @property
     def config(self) -> RuntimeConfig:
@@ -69,11 +69,11 @@ class ReplayRuntime:
     async def execute_activity(
         self, defn: ActivityDefinition, args: Any, options: ActivityOptions, *, local: bool
     ) -> Any:
-        key, text = rec.activity_key(defn.name, args, defn.takes_args, local)
-        return defn.convert_result(await self._replay.awaited(key, text))
+        key = rec.activity_key(defn.name, args, defn.takes_args, local)
+        return defn.convert_result(await self._replay.awaited(key))
 
     async def sleep(self, duration: timedelta) -> None:
-        await self._replay.awaited(*rec.timer_key("sleep", duration.total_seconds()))
+        await self._replay.awaited(rec.timer_key("sleep", duration.total_seconds()))
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None:
         if predicate():
@@ -82,7 +82,7 @@ class ReplayRuntime:
         if timeout is None:
             await condition
             return
-        timer, _ = self._replay.issue(*rec.timer_key("wait_until", timeout.total_seconds()))
+        timer, _ = self._replay.issue(rec.timer_key("wait_until", timeout.total_seconds()))
         try:
             await asyncio.wait((condition, timer), return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -98,9 +98,11 @@ class ReplayRuntime:
         return self._replay.now
 
     def uuid4(self) -> uuid.UUID:
-        return uuid.UUID(int=self._random.getrandbits(128), version=4)
+        return uuid.UUID(int=self.random().getrandbits(128), version=4)
 
     def random(self) -> Random:
+        if self._random is None:
+            self._random = Random(self._replay.execution.run_id)
         return self._random
 
     def logger(self) -> logging.LoggerAdapter[logging.Logger]:
@@ -112,25 +114,25 @@ class ReplayRuntime:
     async def start_child(
         self, workflow: str, envelope: Mapping[str, Any], options: ChildOptions
     ) -> ReplayChildRun:
-        future, _ = self._replay.issue(*rec.child_key(workflow, envelope, options.workflow_id))
+        future, _ = self._replay.issue(rec.child_key(workflow, envelope, options.workflow_id))
         child_id: str = await future
         return ReplayChildRun(self._replay, child_id)
 
     def continue_as_new(self, request: ContinueAsNew) -> NoReturn:
-        self._replay.issue(*rec.continue_key(request))
+        self._replay.issue(rec.continue_key(request))
         raise ContinuedAsNew(request)
 
     def patched(self, patch_id: str) -> bool:
-        self._replay.issue(*rec.patch_key(patch_id, deprecated=False))
+        self._replay.issue(rec.patch_key(patch_id, deprecated=False))
         return True
 
     def deprecate_patch(self, patch_id: str) -> None:
-        self._replay.issue(*rec.patch_key(patch_id, deprecated=True))
+        self._replay.issue(rec.patch_key(patch_id, deprecated=True))
 
     def upsert_search_attributes(
         self, attributes: Sequence[tuple[temporalio.common.SearchAttributeKey[Any], Any]]
     ) -> None:
-        self._replay.issue(*rec.search_key(attributes))
+        self._replay.issue(rec.search_key(attributes))
 
 
 class ReplayChildRun:
@@ -152,7 +154,7 @@ class ReplayChildRun:
             raise
 
     async def signal(self, name: str, args: Sequence[Any]) -> None:
-        await self._replay.awaited(*rec.child_signal_key(self.id, name, args))
+        await self._replay.awaited(rec.child_signal_key(self.id, name, args))
 
     def cancel(self) -> None:
-        self._replay.issue(*rec.child_cancel_key(self.id))
+        self._replay.issue(rec.child_cancel_key(self.id))

@@ -65,14 +65,14 @@ class InMemoryWorkflowRuntime:
             _log, {"workflow_id": execution.workflow_id, "run_id": execution.run_id}
         )
 
-    def _recorded(self, wait: Awaitable[T], command: Callable[[], rec.Keyed]) -> Awaitable[T]:
+    def _recorded(self, wait: Awaitable[T], command: Callable[[], rec.Key]) -> Awaitable[T]:
         recording = self._execution.recording
-        return wait if recording is None else recording.awaited(*command(), wait)
+        return wait if recording is None else recording.awaited(command(), wait)
 
-    def _command(self, command: Callable[[], rec.Keyed]) -> None:
+    def _command(self, command: Callable[[], rec.Key]) -> None:
         recording = self._execution.recording
         if recording is not None:
-            recording.command(*command())
+            recording.command(command())
 
     def _alive(self) -> None:
         # A run that has closed (terminated, timed out) runs nothing more, not even the
@@ -113,7 +113,7 @@ class InMemoryWorkflowRuntime:
         recording = self._execution.recording
         seq = None
         if recording is not None and timeout is not None:
-            seq = recording.command(*rec.timer_key("wait_until", timeout.total_seconds()))
+            seq = recording.command(rec.timer_key("wait_until", timeout.total_seconds()))
         with self._execution.waiting(what):
             try:
                 if timer is None:
@@ -170,7 +170,7 @@ class InMemoryWorkflowRuntime:
         recording = self._execution.recording
         if recording is None:
             return await start()
-        seq = recording.command(*rec.child_key(workflow, envelope, options.workflow_id))
+        seq = recording.command(rec.child_key(workflow, envelope, options.workflow_id))
         return await recording.resolved(start(), "result", keep=lambda run: run.id, seq=seq)
 
     def continue_as_new(self, request: ContinueAsNew) -> NoReturn:
@@ -286,7 +286,7 @@ class InMemoryChildRun:
         if recording is None:
             await self._signal(run, name, args)
             return
-        await recording.awaited(*rec.child_signal_key(self.id, name, args), self._signal(run, name, args))
+        await recording.awaited(rec.child_signal_key(self.id, name, args), self._signal(run, name, args))
 
     async def _signal(self, run: Execution, name: str, args: Sequence[Any]) -> None:
         payload = json_round_trip(list(args), f"the arguments of signal '{name}'")
@@ -296,5 +296,5 @@ class InMemoryChildRun:
     def cancel(self) -> None:
         recording = self._parent.recording
         if recording is not None:
-            recording.command(*rec.child_cancel_key(self.id))
+            recording.command(rec.child_cancel_key(self.id))
         self._scheduler.request_cancel(self._child.latest)

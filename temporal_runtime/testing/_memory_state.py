@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
+import temporalio.api.common.v1
 import temporalio.exceptions
 from temporalio.contrib.pydantic import pydantic_data_converter
 
@@ -32,16 +33,24 @@ _wait_keys = itertools.count()
 T = TypeVar("T")
 
 
-def json_round_trip(value: Any, what: str) -> Any:
-    """Encode `value` as the worker/client would, and decode it back to plain JSON values."""
+def _payloads(value: Any, what: str) -> list[temporalio.api.common.v1.Payload]:
     try:
-        payloads = CONVERTER.to_payloads([value])
+        return CONVERTER.to_payloads([value])
     except Exception as err:
         raise TypeError(
             f"{what} cannot be serialized for Temporal ({type(err).__name__}: {err}); use "
             "JSON-compatible values or Pydantic models"
         ) from err
-    return CONVERTER.from_payloads(payloads, None)[0]
+
+
+def json_round_trip(value: Any, what: str) -> Any:
+    """Encode `value` as the worker/client would, and decode it back to plain JSON values."""
+    return CONVERTER.from_payloads(_payloads(value, what), None)[0]
+
+
+def json_bytes(value: Any, what: str) -> bytes:
+    """`value` encoded as the worker/client would: its JSON bytes, to compare."""
+    return _payloads(value, what)[0].data
 
 
 # Long inputs are cut in messages; the comparison always uses the whole value.
@@ -56,11 +65,10 @@ def shown(value: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """Something the workflow asked for: `key` is compared, `text` is shown."""
+    """Something the workflow asked for, its `key` built by `_memory_record`."""
 
     seq: int
     key: tuple[Any, ...]
-    text: str
 
 
 # "start": the entry method began (signals that came first were delivered before it).
@@ -100,10 +108,10 @@ class Recording:
         self._seq = 0
         self.entries: list[Entry] = []
 
-    def command(self, key: tuple[Any, ...], text: str) -> int:
+    def command(self, key: tuple[Any, ...]) -> int:
         """Record a command; returns its sequence number."""
         self._seq += 1
-        self.entries.append(Command(self._seq, key, text))
+        self.entries.append(Command(self._seq, key))
         return self._seq
 
     def deliver(self, kind: DeliveryKind, **details: Any) -> None:
@@ -135,9 +143,9 @@ class Recording:
         self.deliver(kind, value=kept, **where)
         return value
 
-    async def awaited(self, key: tuple[Any, ...], text: str, wait: Awaitable[T]) -> T:
+    async def awaited(self, key: tuple[Any, ...], wait: Awaitable[T]) -> T:
         """Record a command, await `wait`, and record the result it gave the workflow."""
-        return await self.resolved(wait, "result", seq=self.command(key, text))
+        return await self.resolved(wait, "result", seq=self.command(key))
 
 
 @dataclass
