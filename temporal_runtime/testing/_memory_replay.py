@@ -27,7 +27,7 @@ from temporal_runtime._internal import _dispatch, _envelope
 from temporal_runtime._internal._runtime import RUNTIME_ATTR, WorkflowRuntime
 from temporal_runtime.client import ExecutionStatus
 from temporal_runtime.testing import _memory_record as rec
-from temporal_runtime.testing._memory_driver import BLOCKED
+from temporal_runtime.testing._memory_driver import BLOCKED, wake
 from temporal_runtime.testing._memory_replay_loop import ReplayLoop, RunawayError
 from temporal_runtime.testing._memory_replay_runtime import QUIET, ReplayRuntime
 from temporal_runtime.testing._memory_state import (
@@ -140,19 +140,7 @@ class _Replay:
 
     def _settle(self) -> bool:
         """Check the wait_until conditions, as a worker does after each activation; True if one woke."""
-        woke = False
-        for predicate, future in self._conditions:
-            if future.done():
-                continue
-            try:
-                ready = predicate()
-            except Exception as err:
-                future.set_exception(err)
-                woke = True
-                continue
-            if ready:
-                future.set_result(None)
-                woke = True
+        woke = wake(self._conditions)
         self._conditions = [c for c in self._conditions if not c[1].done()]
         return woke
 
