@@ -60,18 +60,23 @@ class HandlerDelivery:
         if execution.instance is None:
             execution.buffered_signals.append((name, args))
             return
-        if execution.recording is not None:
-            execution.recording.deliver("signal", name=name, args=copy.deepcopy(args))
         handler = execution.definition.signals.get(name)
         if handler is None:
             logger.warning("%s: no signal handler named %r; the signal is dropped", execution.label, name)
             return
+        recording = execution.recording
+        kept = copy.deepcopy(args) if recording is not None else args
+        if recording is not None and not handler.is_async:
+            recording.deliver("signal", name=name, args=kept)  # a plain def runs right here
         try:
             result = _dispatch.signal(execution.instance, handler, args, logger)
         except Exception as err:
             self.fail(execution, err)
             return
         if inspect.isawaitable(result):
+            if recording is not None:
+                # The replay must see the signal where its handler began, not where it came.
+                result = recording.started(result, "signal", name=name, args=kept)
             task = self.spawn(execution, result, f"signal handler '{name}'")
             task.add_done_callback(lambda t: self._handler_done(execution, t))
         else:
@@ -125,11 +130,10 @@ class HandlerDelivery:
         if problem is not None:
             raise temporalio.client.WorkflowUpdateFailedError(problem)
         execution.events += 2
+        work = _dispatch.update(execution.instance, handler, call_args)
         if execution.recording is not None:
-            execution.recording.deliver("update", name=name, args=copy.deepcopy(args))
-        task = self.spawn(
-            execution, _dispatch.update(execution.instance, handler, call_args), f"update handler '{name}'"
-        )
+            work = execution.recording.started(work, "update", name=name, args=copy.deepcopy(args))
+        task = self.spawn(execution, work, f"update handler '{name}'")
         await self.wait_for(execution, task)
         if task.cancelled():
             raise temporalio.client.WorkflowUpdateFailedError(

@@ -143,6 +143,11 @@ class Recording:
         self.deliver(kind, value=kept, **where)
         return value
 
+    async def started(self, handler: Awaitable[T], kind: DeliveryKind, **details: Any) -> T:
+        """Run a signal or update `handler`, recorded as a `kind` delivery when it begins."""
+        self.deliver(kind, **details)
+        return await handler
+
     async def awaited(self, key: tuple[Any, ...], wait: Awaitable[T]) -> T:
         """Record a command, await `wait`, and record the result it gave the workflow."""
         return await self.resolved(wait, "result", seq=self.command(key))

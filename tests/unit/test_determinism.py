@@ -20,8 +20,8 @@ from time import sleep
 from unittest.mock import patch
 from uuid import uuid4 as new_id
 
+import httpx
 import pytest
-import requests
 
 from temporal_runtime import (
     RegistrationError,
@@ -36,7 +36,7 @@ from tests.unit import _determinism_helpers
 
 now = dt.now  # a module-level alias of a method
 HOSTS = Path("/etc/hosts")
-SESSION = requests.Session()
+SESSION = httpx.Client()
 
 
 def _findings(err: pytest.ExceptionInfo[RegistrationError]) -> list[str]:
@@ -51,7 +51,6 @@ import urllib.request
 from pathlib import Path
 
 import httpx
-import requests
 
 from temporal_runtime import Workflow
 
@@ -89,7 +88,6 @@ KINDS = [
     ("socket.gethostname()", "does network I/O", "move it into an activity"),
     ("subprocess.run(['true'])", "starts or signals a process", "move it into an activity"),
     ("threading.Thread(target=print)", "uses threads", "move it into an activity"),
-    ("requests.get('http://example.com')", "does network I/O", "move it into an activity"),
     ("httpx.get('http://example.com')", "does network I/O", "move it into an activity"),
     ("urllib.request.urlopen('http://example.com')", "does network I/O", "move it into an activity"),
     ("await asyncio.wait([])", "an order that can differ between runs", "use self.gather(...)"),
@@ -152,7 +150,7 @@ def test_names_imported_under_other_names_are_followed() -> None:
         ["environ.get()", "(os.environ.get)"],
         ["now()", "(datetime.datetime.now)"],
         ["HOSTS.read_text()", "(pathlib.PosixPath.read_text)"],
-        ["SESSION.get()", "(requests.sessions.Session.get)"],
+        ["SESSION.get()", "(httpx.Client.get)"],
     ]
 
 

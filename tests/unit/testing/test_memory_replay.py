@@ -253,3 +253,28 @@ async def test_every_kind_of_command_replays_without_a_false_alarm() -> None:
     # Both runs of the continue-as-new chain were replayed: __init__ ran twice for each.
     assert RUNS == ["init"] * 4
     assert [c.activity for c in engine.calls()].count("replay_refund") == 3
+
+
+class SignalOrder(Workflow):
+    def __init__(self) -> None:
+        self.log: list[str] = []
+
+    @wf_signal
+    async def slow(self) -> None:  # an async handler starts when its task first runs
+        self.log.append("async")
+
+    @wf_signal
+    def quick(self) -> None:  # a plain one runs as it is delivered
+        self.log.append("sync")
+
+    async def run(self) -> list[str]:
+        await self.wait_until(lambda: len(self.log) == 2)
+        return self.log
+
+
+async def test_signal_handlers_replay_in_the_order_they_ran() -> None:
+    async with InMemoryEngine() as engine:
+        handle = await SignalOrder.client(engine).async_.run()
+        # Delivered one after the other: the plain handler runs before the async one begins.
+        await asyncio.gather(handle.signal(SignalOrder.slow), handle.signal(SignalOrder.quick))
+        assert await handle.result() == ["sync", "async"]
