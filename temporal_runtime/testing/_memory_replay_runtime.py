@@ -8,6 +8,7 @@ ids and randomness are the first run's too. Nothing is run, started or logged.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -69,8 +70,9 @@ class ReplayRuntime:
     async def execute_activity(
         self, defn: ActivityDefinition, args: Any, options: ActivityOptions, *, local: bool
     ) -> Any:
-        key = rec.activity_key(defn.name, args, defn.takes_args, local)
-        return defn.convert_result(await self._replay.awaited(key))
+        raw = await self._replay.awaited(rec.activity_key(defn.name, args, defn.takes_args, local))
+        # With no Result type the workflow gets the recorded value itself: a copy, for the next replay.
+        return defn.convert_result(copy.deepcopy(raw) if defn.result_adapter is None else raw)
 
     async def sleep(self, duration: timedelta) -> None:
         await self._replay.awaited(rec.timer_key("sleep", duration.total_seconds()))
@@ -146,7 +148,7 @@ class ReplayChildRun:
 
     async def result(self) -> Any:
         try:
-            return await asyncio.shield(self._replay.child_result(self.id))
+            return copy.deepcopy(await asyncio.shield(self._replay.child_result(self.id)))
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if task is not None and task.cancelling():
