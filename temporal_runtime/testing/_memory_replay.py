@@ -325,7 +325,14 @@ class _Replay:
         if pending:
             with contextlib.suppress(Exception, _Diverged):
                 self.loop.run_until_idle(lambda: False)
+        # Drop the references that make cycles (instance -> runtime -> replay -> futures), so the
+        # replay is freed at once rather than by the garbage collector.
         self.loop.tasks.clear()
+        self._futures.clear()
+        self._children.clear()
+        self._conditions.clear()
+        self._signal_tasks.clear()
+        self._instance = self._main = None
 
     def diverge(self, where: str, *, first: str, replay: str) -> None:
         if self.error is not None:

@@ -65,9 +65,11 @@ class InMemoryWorkflowRuntime:
             _log, {"workflow_id": execution.workflow_id, "run_id": execution.run_id}
         )
 
-    def _recorded(self, wait: Awaitable[T], command: Callable[[], rec.Key]) -> Awaitable[T]:
+    def _recorded(
+        self, wait: Awaitable[T], command: Callable[[], rec.Key], *, shared: bool = True
+    ) -> Awaitable[T]:
         recording = self._execution.recording
-        return wait if recording is None else recording.awaited(command(), wait)
+        return wait if recording is None else recording.awaited(command(), wait, shared=shared)
 
     def _command(self, command: Callable[[], rec.Key]) -> None:
         recording = self._execution.recording
@@ -89,7 +91,9 @@ class InMemoryWorkflowRuntime:
         with self._execution.waiting(f"activity '{defn.name}'"):
             work = self._scheduler.run_activity(self._execution, defn, args, options, local=local)
             raw = await self._recorded(
-                work, lambda: rec.activity_key(defn.name, args, defn.takes_args, local)
+                work,
+                lambda: rec.activity_key(defn.name, args, defn.takes_args, local),
+                shared=defn.result_adapter is None,  # else the workflow gets a converted copy
             )
             return defn.convert_result(raw)
 

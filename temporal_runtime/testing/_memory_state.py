@@ -119,12 +119,19 @@ class Recording:
         self.entries.append(Delivery(kind, self._clock(), **details))
 
     async def resolved(
-        self, wait: Awaitable[T], kind: DeliveryKind, keep: Callable[[T], Any] | None = None, **where: Any
+        self,
+        wait: Awaitable[T],
+        kind: DeliveryKind,
+        keep: Callable[[T], Any] | None = None,
+        *,
+        shared: bool = True,
+        **where: Any,
     ) -> T:
         """Await `wait` and record what it gave the workflow (`keep` of it) as a `kind` delivery.
 
-        A cancellation of the awaiting task itself is no result: it came from the workflow's
-        own cancellation (or its own code), which the replay reproduces by itself.
+        A value the workflow code gets itself (`shared`) is kept as a copy, since the code may
+        change it. A cancellation of the awaiting task itself is no result: it came from the
+        workflow's own cancellation (or its own code), which the replay reproduces by itself.
         """
         try:
             value = await wait
@@ -137,8 +144,7 @@ class Recording:
             self.deliver(kind, error=err, **where)
             raise
         kept = value if keep is None else keep(value)
-        # The workflow may change what it got; the replay must get what the run got.
-        if isinstance(kept, dict | list):
+        if shared and isinstance(kept, dict | list):
             kept = copy.deepcopy(cast(Any, kept))
         self.deliver(kind, value=kept, **where)
         return value
@@ -148,9 +154,9 @@ class Recording:
         self.deliver(kind, **details)
         return await handler
 
-    async def awaited(self, key: tuple[Any, ...], wait: Awaitable[T]) -> T:
+    async def awaited(self, key: tuple[Any, ...], wait: Awaitable[T], *, shared: bool = True) -> T:
         """Record a command, await `wait`, and record the result it gave the workflow."""
-        return await self.resolved(wait, "result", seq=self.command(key))
+        return await self.resolved(wait, "result", shared=shared, seq=self.command(key))
 
 
 @dataclass
