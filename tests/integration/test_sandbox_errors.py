@@ -10,6 +10,7 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 
 from temporal_runtime import QueryFailedError, TemporalEngine, UpdateFailedError, WorkflowFailedError
+from temporal_runtime.testing import InMemoryEngine, ReplayError
 from tests.integration._engines import engine_serving
 from tests.integration.sandbox_workflows import StampingWorkflow
 
@@ -58,3 +59,12 @@ async def test_refused_calls_in_a_query_and_an_update_name_the_handler(engine: T
     # The workflow itself is still running: a refused handler fails only that handler.
     assert (await handle.status()).status.value == "RUNNING"
     await handle.terminate("done")
+
+
+async def test_in_memory_the_replay_catches_the_same_call() -> None:
+    # No sandbox in memory: the call runs, and the result it shapes differs on the replay.
+    async with InMemoryEngine() as memory:
+        with pytest.raises(ReplayError) as caught:
+            await StampingWorkflow.client(memory).stamp_it("A-1")
+    assert (caught.value.workflow_type, caught.value.method) == ("StampingWorkflow", "stamp_it")
+    assert caught.value.first_run is not None and caught.value.first_run.startswith("completed with 'A-1 at ")
