@@ -65,11 +65,9 @@ class InMemoryWorkflowRuntime:
             _log, {"workflow_id": execution.workflow_id, "run_id": execution.run_id}
         )
 
-    def _recorded(
-        self, wait: Awaitable[T], command: Callable[[], rec.Key], *, shared: bool = True
-    ) -> Awaitable[T]:
+    def _recorded(self, wait: Awaitable[T], command: Callable[[], rec.Key]) -> Awaitable[T]:
         recording = self._execution.recording
-        return wait if recording is None else recording.awaited(command(), wait, shared=shared)
+        return wait if recording is None else recording.awaited(command(), wait)
 
     def _command(self, command: Callable[[], rec.Key]) -> None:
         recording = self._execution.recording
@@ -88,14 +86,15 @@ class InMemoryWorkflowRuntime:
         self, defn: ActivityDefinition, args: Any, options: ActivityOptions, *, local: bool
     ) -> Any:
         self._alive()
+        recording = self._execution.recording
+        # The key first: an input that cannot be encoded fails before anything is scheduled.
+        key = None if recording is None else rec.activity_key(defn.name, args, defn.takes_args, local)
         with self._execution.waiting(f"activity '{defn.name}'"):
             work = self._scheduler.run_activity(self._execution, defn, args, options, local=local)
-            raw = await self._recorded(
-                work,
-                lambda: rec.activity_key(defn.name, args, defn.takes_args, local),
-                shared=defn.result_adapter is None,  # else the workflow gets a converted copy
-            )
-            return defn.convert_result(raw)
+            if recording is not None and key is not None:
+                # Unless there is no Result type, the workflow gets a converted copy: no copy here.
+                work = recording.awaited(key, work, shared=defn.result_adapter is None)
+            return defn.convert_result(await work)
 
     async def sleep(self, duration: timedelta) -> None:
         self._alive()
