@@ -29,6 +29,7 @@ from temporal_runtime.client import (
     WorkflowStarter,
     WorkflowStatus,
 )
+from temporal_runtime.codec import Payload, PayloadCodec
 from temporal_runtime.common import (
     ParentClosePolicy,
     RetryPolicy,
@@ -39,6 +40,7 @@ from temporal_runtime.common import (
 )
 from temporal_runtime.config import RuntimeConfig, load_config
 from temporal_runtime.devserver import DevServer
+from temporal_runtime.encryption import EncryptionCodec
 from temporal_runtime.engine import TemporalEngine
 from temporal_runtime.errors import (
     ActivityError,
@@ -50,6 +52,7 @@ from temporal_runtime.errors import (
     EngineStateError,
     NotInWorkflowError,
     OptionError,
+    PayloadCodecError,
     QueryFailedError,
     RegistrationError,
     TemporalRuntimeError,
@@ -82,6 +85,7 @@ __all__ = [
     "ChildWorkflowError",
     "ConfigError",
     "DevServer",
+    "EncryptionCodec",
     "EngineError",
     "EngineNotStartedError",
     "EngineState",
@@ -92,6 +96,9 @@ __all__ = [
     "NotInWorkflowError",
     "OptionError",
     "ParentClosePolicy",
+    "Payload",
+    "PayloadCodec",
+    "PayloadCodecError",
     "QueryFailedError",
     "QuietSaga",
     "RegistrationError",

@@ -23,11 +23,12 @@ from typing import Any
 
 import temporalio.client
 import temporalio.common
+import temporalio.converter
 import temporalio.service
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from temporal_runtime._internal import _envelope, _registry, _workers
+from temporal_runtime._internal._codec import data_converter, readable_memo, resolve_codec
 from temporal_runtime._internal._connection import resolve_connect_args
 from temporal_runtime._internal._handles import RawWorkflowHandle
 from temporal_runtime._internal._observability import metrics_runtime, tracing_interceptors
@@ -37,6 +38,7 @@ from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, Plan, Worke
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.client import ExecutionStatus, WorkflowStatus
+from temporal_runtime.codec import PayloadCodec
 from temporal_runtime.config import RuntimeConfig, current_config, load_config, to_timedelta
 from temporal_runtime.errors import ConfigError, EngineNotStartedError
 from temporal_runtime.lifecycle import EngineState, HealthStatus
@@ -70,7 +72,9 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
     ``tls_server_name``, each overriding its ``TEMPORAL_TLS_*`` / temporal.toml counterpart.
     ``metrics_port`` serves Prometheus metrics on that port; ``tracing=True`` adds temporalio's
     OpenTelemetry interceptor (extra ``otel``). `worker_options` go to every temporalio
-    `Worker` as they are, winning over the engine's own settings.
+    `Worker` as they are, winning over the engine's own settings. `codec` (a `PayloadCodec`,
+    such as `EncryptionCodec`, or temporalio's) encodes every payload of this engine's client
+    and workers; without it, the configured one (``codec`` / ``[encryption]``) if any.
 
     Example:
         >>> engine = TemporalEngine(url="localhost:7233", task_queue="orders", start_worker=False)
@@ -105,8 +109,10 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         tls_server_name: str | None = None,
         metrics_port: int | None = None,
         tracing: bool = False,
+        codec: PayloadCodec | temporalio.converter.PayloadCodec | None = None,
     ) -> None:
         self.config: RuntimeConfig = config or current_config()
+        self._data_converter = data_converter(resolve_codec(codec, self.config))
         self._connect_args: dict[str, Any] = {
             "url": url,
             "namespace": namespace,
@@ -223,7 +229,7 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
     async def _connect(self) -> temporalio.client.Client:
         if self._given_client is not None:
             config = self._given_client.config()
-            config["data_converter"] = pydantic_data_converter
+            config["data_converter"] = self._data_converter
             return temporalio.client.Client(**config)
         args = resolve_connect_args(**self._connect_args)
         if self.metrics_port is not None:
@@ -231,7 +237,7 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         if self.tracing:
             args["interceptors"] = tracing_interceptors()
         try:
-            return await temporalio.client.Client.connect(**args, data_converter=pydantic_data_converter)
+            return await temporalio.client.Client.connect(**args, data_converter=self._data_converter)
         except Exception as err:
             raise ConnectionError(
                 f"cannot reach Temporal at {args['target_host']} (namespace {args['namespace']!r}): "
@@ -347,7 +353,7 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
     async def _describe_run(self, workflow_id: str, run_id: str | None) -> WorkflowStatus:
         handle = self.client.get_workflow_handle(workflow_id, run_id=run_id)
         desc = await handle.describe()
-        memo = await desc.memo()
+        memo = await readable_memo(desc)
         method = _envelope.recorded_method(memo)
         if method is None:
             method = await _method_from_history(handle)
@@ -374,8 +380,11 @@ async def _method_from_history(handle: temporalio.client.WorkflowHandle[Any, Any
     """The entry method in the start input, for runs started without our memo."""
     try:
         async for event in handle.fetch_history_events(page_size=1):
-            payloads = event.workflow_execution_started_event_attributes.input.payloads
-            return _envelope.method_in_payloads(payloads, handle._client.data_converter.payload_converter)
+            payloads = list(event.workflow_execution_started_event_attributes.input.payloads)
+            converter = handle._client.data_converter
+            if converter.payload_codec is not None:
+                payloads = await converter.payload_codec.decode(payloads)
+            return _envelope.method_in_payloads(payloads, converter.payload_converter)
     except Exception:  # the status is still useful without the method
         logger.debug("cannot read the start input of %s", handle.id, exc_info=True)
     return None

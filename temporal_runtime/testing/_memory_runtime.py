@@ -292,7 +292,7 @@ class InMemoryChildRun:
         await recording.awaited(rec.child_signal_key(self.id, name, args), self._signal(run, name, args))
 
     async def _signal(self, run: Execution, name: str, args: Sequence[Any]) -> None:
-        payload = json_round_trip(list(args), f"the arguments of signal '{name}'")
+        payload = json_round_trip(list(args), f"the arguments of signal '{name}'", self._scheduler.codec)
         self._scheduler.deliver_signal(run, name, payload)
         await asyncio.sleep(0)
 

@@ -20,6 +20,7 @@ import temporalio.api.common.v1
 import temporalio.exceptions
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from temporal_runtime._internal._codec import TemporalCodec, through_codec
 from temporal_runtime._internal._runtime import ContinueAsNew
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.client import ExecutionStatus
@@ -43,9 +44,16 @@ def _payloads(value: Any, what: str) -> list[temporalio.api.common.v1.Payload]:
         ) from err
 
 
-def json_round_trip(value: Any, what: str) -> Any:
-    """Encode `value` as the worker/client would, and decode it back to plain JSON values."""
-    return CONVERTER.from_payloads(_payloads(value, what), None)[0]
+def json_round_trip(value: Any, what: str, codec: TemporalCodec | None = None) -> Any:
+    """Encode `value` as the worker/client would, and decode it back to plain JSON values.
+
+    With the engine's `codec`, the payloads go through its encode and then its decode, as
+    between a client and a worker.
+    """
+    payloads = _payloads(value, what)
+    if codec is not None:
+        payloads = through_codec(codec, payloads, what)
+    return CONVERTER.from_payloads(payloads, None)[0]
 
 
 def json_bytes(value: Any, what: str) -> bytes:

@@ -12,9 +12,11 @@ import temporal_runtime
 
 TOP_LEVEL = [
     "Activity", "ActivityError", "ActivityInfo", "ApplicationError", "ChildHandle",
-    "ChildWorkflowError", "ConfigError", "DevServer", "EngineError", "EngineNotStartedError",
+    "ChildWorkflowError", "ConfigError", "DevServer", "EncryptionCodec", "EngineError",
+    "EngineNotStartedError",
     "EngineState", "EngineStateError", "ExecutionStatus", "HealthStatus", "MethodHandle",
-    "NotInWorkflowError", "OptionError", "ParentClosePolicy", "QueryFailedError", "QuietSaga",
+    "NotInWorkflowError", "OptionError", "ParentClosePolicy", "Payload", "PayloadCodec",
+    "PayloadCodecError", "QueryFailedError", "QuietSaga",
     "RegistrationError", "RetryPolicy", "RuntimeConfig", "Saga", "ScheduleHandle", "ScheduleInfo",
     "ScheduleOverlapPolicy", "SearchAttributeKey", "StartOptions", "TLSConfig", "TemporalEngine",
     "TemporalRuntimeError", "UnknownActivityError", "UnknownMethodError", "UnknownWorkflowError",
