@@ -77,7 +77,7 @@ from temporal_runtime.errors import (
     WorkflowTimedOutError,
 )
 from temporal_runtime.external import ExternalWorkflowHandle
-from temporal_runtime.handlers import UpdateMethod, wf_query, wf_signal, wf_update
+from temporal_runtime.handlers import UpdateMethod, allow_nondeterminism, wf_query, wf_signal, wf_update
 from temporal_runtime.info import ParentInfo, WorkflowInfo
 from temporal_runtime.lifecycle import EngineState, HealthStatus
 from temporal_runtime.options import StartOptions
@@ -158,6 +158,7 @@ __all__ = [
     "WorkflowTimedOutError",
     "activity_def",
     "activity_info",
+    "allow_nondeterminism",
     "heartbeat",
     "is_cancelled",
     "load_config",

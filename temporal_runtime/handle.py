@@ -22,7 +22,7 @@ from temporal_runtime._internal._types import HandleResultType, MethodParams, Re
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.activity_handle import PendingActivity
 from temporal_runtime.config import to_timedelta
-from temporal_runtime.errors import EngineError
+from temporal_runtime.errors import EngineError, TemporalRuntimeError
 from temporal_runtime.options import StartOptions
 from temporal_runtime.update_handle import UpdateHandle
 
@@ -204,6 +204,8 @@ class MethodHandle(Generic[HandleResultType]):
                 f"workflow {self.id!r} did not finish within {seconds}s; it is still running "
                 "(wait longer, or cancel it)"
             ) from None
+        except TemporalRuntimeError:
+            raise  # already ours (an in-memory ReplayError)
         except Exception as err:
             raise translate(err, **self._ids(), action="result") from err
         converted = self._method.convert_result(value) if self._method is not None else value

@@ -1,4 +1,7 @@
-"""Marking handlers: ``@wf_signal``, ``@wf_query`` and ``@wf_update`` (with ``.validator``).
+"""Marking methods: ``@wf_signal``, ``@wf_query``, ``@wf_update`` and ``@allow_nondeterminism``.
+
+``@wf_update`` brings ``.validator`` for an update's own check; ``@allow_nondeterminism``
+leaves a method out of the determinism check made when its class is defined.
 
 The decorators only mark a method; the workflow's definition reads the marks when the class
 is defined and checks every handler there (names, parameters, annotations), so a mistake is
@@ -22,15 +25,17 @@ from __future__ import annotations
 import dataclasses
 import inspect
 from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, overload
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast, overload
 
+from temporal_runtime._internal._determinism import ALLOW_ATTR
 from temporal_runtime._internal._types import FunctionType
 from temporal_runtime._internal._workflow_defn import HANDLER_ATTR, HandlerMarker
 from temporal_runtime.errors import RegistrationError
 
-__all__ = ["UpdateMethod", "wf_query", "wf_signal", "wf_update"]
+__all__ = ["UpdateMethod", "allow_nondeterminism", "wf_query", "wf_signal", "wf_update"]
 
 R = TypeVar("R")
+T = TypeVar("T")
 FnT = TypeVar("FnT", bound=Callable[..., Any])
 S = TypeVar("S")
 UP = ParamSpec("UP")
@@ -189,3 +194,29 @@ def wf_update(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
         ...     async def run(self) -> None: ...
     """
     return _decorator("update", name_or_fn, name)
+
+
+def allow_nondeterminism(method: T) -> T:
+    """Leave one method out of the determinism check made when a workflow class is defined.
+
+    The check reports calls such as ``datetime.now()`` or ``open(...)`` in workflow code. Use
+    this only for a method whose calls cannot change what the workflow does on a replay (one
+    that only logs, say); to leave out a single line instead, end it with
+    ``# temporal-runtime: allow-nondeterminism``. Nothing changes at run time.
+
+    Example:
+        >>> import time
+        >>> from temporal_runtime import Workflow
+        >>> class DocTimed(Workflow):
+        ...     @allow_nondeterminism
+        ...     def _log_elapsed(self, started: float) -> None:
+        ...         self.logger.info("took %.3f s of CPU", time.process_time() - started)
+        ...     async def run(self) -> None: ...
+    """
+    target: Any = method
+    if isinstance(target, staticmethod | classmethod):
+        target = cast(Any, target).__func__
+    elif isinstance(target, property):
+        target = target.fget
+    setattr(target, ALLOW_ATTR, True)
+    return method

@@ -29,7 +29,7 @@ from temporal_runtime.activity import Activity
 from temporal_runtime.client import ClientSide
 from temporal_runtime.config import to_timedelta
 from temporal_runtime.errors import NotInWorkflowError
-from temporal_runtime.handlers import UpdateMethod, wf_query, wf_signal, wf_update
+from temporal_runtime.handlers import UpdateMethod, allow_nondeterminism, wf_query, wf_signal, wf_update
 from temporal_runtime.info import WorkflowInfo
 from temporal_runtime.options import ActivityOptions, ActivityOptionsKwargs, LocalActivityOptionsKwargs
 from temporal_runtime.patterns import DurablePatterns
@@ -39,6 +39,7 @@ __all__ = [
     "Workflow",
     "WorkflowCancelled",
     "WorkflowInfo",
+    "allow_nondeterminism",
     "wf_query",
     "wf_signal",
     "wf_update",

@@ -4,7 +4,9 @@ Its single run input is the envelope (`_envelope`). The run method is declared t
 `RawValue`, so temporalio never decodes the input itself: decoding and validation happen in
 `_envelope.decode`, and every problem with the input fails the workflow with a non-retryable
 `ApplicationError` (type ``InvalidWorkflowInput``) instead of failing workflow tasks forever.
-Handlers are thin: `_dispatch` holds the rules both runtimes share.
+A call the workflow sandbox refuses fails the workflow too, with a message that names the
+method and the helper to use (`_sandbox_errors`). Handlers are thin: `_dispatch` holds the
+rules both runtimes share.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from temporalio.common import RawValue
 from temporalio.exceptions import ApplicationError
 
 from temporal_runtime._internal import _dispatch, _envelope
+from temporal_runtime._internal._sandbox_errors import RestrictedWorkflowAccessError, refusal
 from temporal_runtime._internal._temporal_runtime import TemporalWorkflowRuntime, workflow_fake
 from temporal_runtime._internal._workflow_defn import HandlerDefinition, MethodDefinition, WorkflowDefinition
 
@@ -29,9 +32,12 @@ def _make_signal(handler: HandlerDefinition) -> Callable[..., Any]:
     async def on_signal(self: Any, *args: Any) -> None:
         if self.input_error is not None:
             return
-        result = _dispatch.signal(self.instance, handler, args, twf.logger)
-        if inspect.isawaitable(result):
-            await result
+        try:
+            result = _dispatch.signal(self.instance, handler, args, twf.logger)
+            if inspect.isawaitable(result):
+                await result
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, handler.qualname) from None
 
     return twf.signal(name=handler.name)(on_signal)
 
@@ -40,7 +46,10 @@ def _make_query(handler: HandlerDefinition) -> Callable[..., Any]:
     def on_query(self: Any, *args: Any) -> Any:
         if self.input_error is not None:
             raise self.input_error
-        return _dispatch.query(self.instance, handler, args)
+        try:
+            return _dispatch.query(self.instance, handler, args)
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, handler.qualname) from None
 
     return twf.query(name=handler.name)(on_query)
 
@@ -49,12 +58,18 @@ def _make_update(handler: HandlerDefinition) -> Callable[..., Any]:
     # temporalio runs the validator first and hands the handler the same raw arguments;
     # converting them again is cheap, and keeps one path for both runtimes.
     async def on_update(self: Any, *args: Any) -> Any:
-        return await _dispatch.update(self.instance, handler, handler.validate_args(args))
+        try:
+            return await _dispatch.update(self.instance, handler, handler.validate_args(args))
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, handler.qualname) from None
 
     def validate(self: Any, *args: Any) -> None:
         if self.input_error is not None:
             raise self.input_error
-        _dispatch.validate_update(self.instance, handler, args)
+        try:
+            _dispatch.validate_update(self.instance, handler, args)
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, handler.qualname) from None
 
     update = twf.update(name=handler.name)(on_update)
     update.validator(validate)
@@ -84,7 +99,10 @@ def build_adapter(defn: WorkflowDefinition) -> type:
             except ApplicationError as err:
                 input_error = err
         self.input_error, self.entry = input_error, entry
-        self.instance = _dispatch.new_instance(defn, self.runtime, entry[1] if entry else None)
+        try:
+            self.instance = _dispatch.new_instance(defn, self.runtime, entry[1] if entry else None)
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, f"{defn.cls.__name__}.__init__") from None
 
     async def run(self: Any, *args: Any) -> Any:
         if self.input_error is not None:
@@ -92,7 +110,10 @@ def build_adapter(defn: WorkflowDefinition) -> type:
         method, kwargs = self.entry or _envelope.decode(defn, args, twf.payload_converter())
         self.runtime.method = method.name
         fake = workflow_fake(defn.name, method.name)
-        return await _dispatch.run_entry(self.instance, defn, method, kwargs, fake)
+        try:
+            return await _dispatch.run_entry(self.instance, defn, method, kwargs, fake)
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, method.qualname) from None
 
     # temporalio reads hints through inspect.signature/get_type_hints: one RawValue input.
     signature = inspect.Signature(

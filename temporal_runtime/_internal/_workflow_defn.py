@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
+from temporal_runtime._internal._determinism import SILENCE_NOTE, check_workflow_class
 from temporal_runtime._internal._init_args import init_params
 from temporal_runtime._internal._signatures import ParamInfo, read_signature
 from temporal_runtime._internal._validation import describe_validation_error
@@ -307,6 +308,9 @@ def build_workflow_definition(
                 f"{table[handler.name].qualname}; give each handler its own name"
             )
         table[handler.name] = handler
+    validators = [h.validator for h in handlers.values() if h.validator is not None]
+    nondeterministic = check_workflow_class(cls, base=base, validators=validators)
+    problems.extend(nondeterministic)
     if not methods and not abstract:
         problems.append(
             f"{cls.__name__} has no entry method; add a public 'async def' method, or declare "
@@ -317,7 +321,9 @@ def build_workflow_definition(
     if problems:
         raise RegistrationError(
             f"Invalid workflow class {cls.__qualname__} ({cls.__module__}) for "
-            f"{len(problems)} reason(s):\n- " + "\n- ".join(problems)
+            f"{len(problems)} reason(s):\n- "
+            + "\n- ".join(problems)
+            + (f"\n{SILENCE_NOTE}" if nondeterministic else "")
         )
     return WorkflowDefinition(
         name=wf_name,

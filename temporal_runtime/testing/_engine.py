@@ -27,6 +27,7 @@ from temporal_runtime.testing._memory import Scheduler, id_taken
 from temporal_runtime.testing._memory_async import pending_activities
 from temporal_runtime.testing._memory_handle import InMemoryWorkflowHandle, not_found
 from temporal_runtime.testing._memory_messaging import InMemoryMessaging, refuse_unhonoured
+from temporal_runtime.testing._memory_replay import divergence
 from temporal_runtime.testing._memory_runtime import InMemoryWorkflowRuntime
 from temporal_runtime.testing._memory_state import ActivityCall, Execution, json_round_trip, utc_now
 from temporal_runtime.testing._workflow_fakes import FakeTable, WorkflowFakes
@@ -74,6 +75,14 @@ class InMemoryEngine(InMemoryMessaging):
     ``self.info.continue_as_new_suggested`` is True from that many events on. `advance` and
     `get_current_time` move and read the virtual clock, as `LocalEngine`'s do the server's.
 
+    Every run is replayed when it closes, as a Temporal worker replays a workflow after a
+    restart: the engine runs the workflow's code again from the start against what the run
+    asked for and got (activities with their inputs, timers, children, continue-as-new,
+    patches, signals, updates), and the first command that differs raises `ReplayError`
+    where the result is awaited (or at ``stop()``, for a run nobody awaited). Pass
+    ``replay=False`` to skip it. Runs the engine ended (terminated, timed out, blocked) are
+    not replayed.
+
     Example:
         >>> import asyncio
         >>> from temporal_runtime import Workflow
@@ -101,6 +110,7 @@ class InMemoryEngine(InMemoryMessaging):
         codec: PayloadCodec | temporalio.converter.PayloadCodec | None = None,
         suggest_continue_as_new_after: int | None = None,
         children: WorkflowFakes | None = None,
+        replay: bool = True,
     ) -> None:
         fakes: dict[str, Callable[..., Any]] = {}
         for key, fake in (activities or {}).items():
@@ -129,6 +139,7 @@ class InMemoryEngine(InMemoryMessaging):
             activity_processes=activity_processes,
             codec=resolve_codec(codec, self.config),
             workflow_fake=FakeTable(children, "InMemoryEngine").get,
+            replay=replay,
         )
 
     # -- the backend of the calling surface ------------------------------------------------
@@ -147,6 +158,10 @@ class InMemoryEngine(InMemoryMessaging):
                 )
         await asyncio.sleep(0)
         self._scheduler.close_processes()
+        # A run that diverged on replay must not pass unseen because nobody awaited it.
+        diverged = divergence(list(self._scheduler.runs.values()), unreported=True)
+        if diverged is not None:
+            raise diverged
 
     async def _start_run(
         self,

@@ -28,7 +28,14 @@ from temporal_runtime.testing._clock import VirtualClock
 from temporal_runtime.testing._memory_activities import ActivityRunner, backoff
 from temporal_runtime.testing._memory_driver import Driver
 from temporal_runtime.testing._memory_handlers import HandlerDelivery
-from temporal_runtime.testing._memory_state import ActivityCall, ContinuedAsNew, Execution, json_round_trip
+from temporal_runtime.testing._memory_replay import replay_closed
+from temporal_runtime.testing._memory_state import (
+    ActivityCall,
+    ContinuedAsNew,
+    Execution,
+    Recording,
+    json_round_trip,
+)
 from temporal_runtime.testing._task_timeout import TaskTimed
 
 RuntimeFactory = Callable[["Scheduler", Execution], WorkflowRuntime]
@@ -60,6 +67,7 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         activity_processes: int | None = None,
         codec: TemporalCodec | None = None,
         workflow_fake: Callable[[str, str], Callable[..., Any] | None] = lambda workflow, method: None,
+        replay: bool = True,
     ) -> None:
         super().__init__()
         self.codec = codec
@@ -70,6 +78,8 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         self.max_activity_attempts = max_activity_attempts
         self.deadlock_grace = deadlock_grace
         self._runtime = runtime
+        # Whether each run is recorded and replayed when it closes (`_memory_replay`).
+        self.replay = replay
         self.executions: dict[str, Execution] = {}
         # Every run by run id: closed runs of a continue-as-new chain stay reachable here.
         self.runs: dict[str, Execution] = {}
@@ -115,6 +125,9 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         )
         self.executions[workflow_id] = execution
         self.runs[execution.run_id] = execution
+        if self.replay:
+            execution.recording = Recording(lambda: self.clock.now)
+            execution.on_close = lambda: replay_closed(execution)
         execution.done.add_done_callback(lambda _: self._close_children(execution))
         execution.task = asyncio.get_running_loop().create_task(
             self._run(execution, options.start_delay), name=f"in-memory {execution.label}"
@@ -169,7 +182,9 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
             for name, args in execution.buffered_signals:
                 self.deliver_signal(execution, name, args)
             execution.buffered_signals.clear()
-            fake = self.workflow_fake(execution.definition.name, method.name)
+            if execution.recording is not None:
+                execution.recording.deliver("start")
+            fake = execution.fake = self.workflow_fake(execution.definition.name, method.name)
             coro = _dispatch.run_entry(instance, execution.definition, method, kwargs, fake)
             limit = execution.options.task_timeout
             value = await (TaskTimed(coro, limit, execution.label) if limit else coro)
@@ -251,6 +266,8 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         if not execution.running:
             return
         execution.cancel_requested = True
+        if execution.recording is not None and execution.instance is not None:
+            execution.recording.deliver("cancel")
         execution.events += 1
         self._progress += 1
         if execution.task is not None:

@@ -208,7 +208,7 @@ class ActivityRunner(AsyncCompletions):
                 await self.clock.timer(delay, f"{execution.label} retry of activity '{defn.name}'")
                 continue
             self._progress += 1
-            return defn.convert_result(value)
+            return value  # JSON: the runtime converts it to the activity's Result
 
     async def _attempt(
         self,

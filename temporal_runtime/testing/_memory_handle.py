@@ -17,6 +17,7 @@ import temporalio.service
 from temporal_runtime.client import ExecutionStatus
 from temporal_runtime.testing._memory import Scheduler
 from temporal_runtime.testing._memory_handlers import InMemoryUpdateHandle
+from temporal_runtime.testing._memory_replay import divergence
 from temporal_runtime.testing._memory_state import Execution, json_round_trip
 
 
@@ -55,11 +56,16 @@ class InMemoryWorkflowHandle:
         # A patient caller has its own deadline: a run that cannot progress is left running
         # for it, as on a server, rather than failed as blocked.
         execution = self._execution()
+        # The run this handle started from: its replay, and those of the runs after it, count.
+        first = self._scheduler.runs.get(self.run_id) if self.run_id is not None else None
         while True:
             await self._scheduler.wait_for(execution, execution.done, patient=patient)
             if execution.next_run is None:
                 break
             execution = execution.next_run
+        diverged = divergence([first or execution])
+        if diverged is not None:
+            raise diverged
         if execution.failure is not None:
             raise temporalio.client.WorkflowFailureError(cause=execution.failure)
         return execution.result

@@ -9,6 +9,7 @@ errors so that `MethodHandle` translates them exactly as it does for a server.
 from __future__ import annotations
 
 import asyncio
+import copy
 import inspect
 import logging
 import uuid
@@ -71,12 +72,19 @@ class HandlerDelivery:
         if handler is None:
             logger.warning("%s: no signal handler named %r; the signal is dropped", execution.label, name)
             return
+        recording = execution.recording
+        kept = copy.deepcopy(args) if recording is not None else args
+        if recording is not None and not handler.is_async:
+            recording.deliver("signal", name=name, args=kept)  # a plain def runs right here
         try:
             result = _dispatch.signal(execution.instance, handler, args, logger)
         except Exception as err:
             self.fail(execution, err)
             return
         if inspect.isawaitable(result):
+            if recording is not None:
+                # The replay must see the signal where its handler began, not where it came.
+                result = recording.started(result, "signal", name=name, args=kept)
             task = self.spawn(execution, result, f"signal handler '{name}'")
             task.add_done_callback(lambda t: self._handler_done(execution, t))
         else:
@@ -145,9 +153,10 @@ class HandlerDelivery:
         if problem is not None:
             raise temporalio.client.WorkflowUpdateFailedError(problem)
         execution.events += 2
-        return self.spawn(
-            execution, _dispatch.update(execution.instance, handler, call_args), f"update handler '{name}'"
-        )
+        work = _dispatch.update(execution.instance, handler, call_args)
+        if execution.recording is not None:
+            work = execution.recording.started(work, "update", name=name, args=copy.deepcopy(args))
+        return self.spawn(execution, work, f"update handler '{name}'")
 
     async def update_outcome(
         self, execution: Execution, name: str, task: asyncio.Task[Any], *, patient: bool = False

@@ -8,7 +8,8 @@ failure reaches the parent as temporalio's `ChildWorkflowError` (as on a worker)
 cancellation as `asyncio.CancelledError`. `continue_as_new` unwinds the run with
 `ContinuedAsNew`, which the scheduler turns into the next run. There is no history to
 replay in memory, so `patched` is always True (new code path); `replay_history` is what
-checks old histories against a patch.
+checks old histories against a patch. With replay on, each helper records its command and
+the result it got in the run's `Recording` (keys from `_memory_record`).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from random import Random
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 from uuid import UUID
 
 import temporalio.common
@@ -31,8 +32,11 @@ from temporal_runtime.client import ExecutionStatus
 from temporal_runtime.config import RuntimeConfig
 from temporal_runtime.info import ParentInfo, WorkflowInfo
 from temporal_runtime.options import ActivityOptions, ChildOptions
+from temporal_runtime.testing import _memory_record as rec
 from temporal_runtime.testing._memory import Scheduler
 from temporal_runtime.testing._memory_state import ContinuedAsNew, Execution, json_round_trip
+
+T = TypeVar("T")
 
 _log = logging.getLogger("temporal_runtime.testing.workflow")
 
@@ -70,6 +74,15 @@ class InMemoryWorkflowRuntime:
             _log, {"workflow_id": execution.workflow_id, "run_id": execution.run_id}
         )
 
+    def _recorded(self, wait: Awaitable[T], command: Callable[[], rec.Key]) -> Awaitable[T]:
+        recording = self._execution.recording
+        return wait if recording is None else recording.awaited(command(), wait)
+
+    def _command(self, command: Callable[[], rec.Key]) -> None:
+        recording = self._execution.recording
+        if recording is not None:
+            recording.command(command())
+
     def _alive(self) -> None:
         # A run that has closed (terminated, timed out) runs nothing more, not even the
         # cleanup its code would do on cancellation: a server would not run it either.
@@ -82,13 +95,21 @@ class InMemoryWorkflowRuntime:
         self, defn: ActivityDefinition, args: Any, options: ActivityOptions, *, local: bool
     ) -> Any:
         self._alive()
+        recording = self._execution.recording
+        # The key first: an input that cannot be encoded fails before anything is scheduled.
+        key = None if recording is None else rec.activity_key(defn.name, args, defn.takes_args, local)
         with self._execution.waiting(f"activity '{defn.name}'"):
-            return await self._scheduler.run_activity(self._execution, defn, args, options, local=local)
+            work = self._scheduler.run_activity(self._execution, defn, args, options, local=local)
+            if recording is not None and key is not None:
+                # Unless there is no Result type, the workflow gets a converted copy: no copy here.
+                work = recording.awaited(key, work, shared=defn.result_adapter is None)
+            return defn.convert_result(await work)
 
     async def sleep(self, duration: timedelta) -> None:
         self._alive()
         with self._execution.waiting(f"sleep({duration.total_seconds():g}s)"):
-            await self._scheduler.clock.timer(duration, f"{self._execution.label} sleep")
+            timer = self._scheduler.clock.timer(duration, f"{self._execution.label} sleep")
+            await self._recorded(timer, lambda: rec.timer_key("sleep", duration.total_seconds()))
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None:
         self._alive()
@@ -101,6 +122,10 @@ class InMemoryWorkflowRuntime:
             if timeout is not None
             else None
         )
+        recording = self._execution.recording
+        seq = None
+        if recording is not None and timeout is not None:
+            seq = recording.command(rec.timer_key("wait_until", timeout.total_seconds()))
         with self._execution.waiting(what):
             try:
                 if timer is None:
@@ -108,7 +133,10 @@ class InMemoryWorkflowRuntime:
                     return
                 await asyncio.wait((condition, timer), return_when=asyncio.FIRST_COMPLETED)
                 if not condition.done():
-                    raise TimeoutError(f"{what} timed out after {timeout}")
+                    error = TimeoutError(f"{what} timed out after {timeout}")
+                    if recording is not None:
+                        recording.deliver("result", seq=seq, error=error)
+                    raise error
                 condition.result()
             finally:
                 condition.cancel()
@@ -157,25 +185,35 @@ class InMemoryWorkflowRuntime:
         self, workflow: str, envelope: Mapping[str, Any], options: ChildOptions
     ) -> InMemoryChildRun:
         self._alive()
-        child = self._scheduler.start_child(self._execution, workflow, dict(envelope), options)
-        # Let the child's task begin, as the parent resumes only after the start event.
-        await asyncio.sleep(0)
-        return InMemoryChildRun(self._scheduler, self._execution, child)
+
+        async def start() -> InMemoryChildRun:
+            child = self._scheduler.start_child(self._execution, workflow, dict(envelope), options)
+            # Let the child's task begin, as the parent resumes only after the start event.
+            await asyncio.sleep(0)
+            return InMemoryChildRun(self._scheduler, self._execution, child)
+
+        recording = self._execution.recording
+        if recording is None:
+            return await start()
+        seq = recording.command(rec.child_key(workflow, envelope, options.workflow_id))
+        return await recording.resolved(start(), "result", keep=lambda run: run.id, seq=seq)
 
     def continue_as_new(self, request: ContinueAsNew) -> NoReturn:
+        self._command(lambda: rec.continue_key(request))
         raise ContinuedAsNew(request)
 
     def patched(self, patch_id: str) -> bool:
         # Every in-memory run is new code; old histories are checked by replay_history.
-        del patch_id
+        self._command(lambda: rec.patch_key(patch_id, deprecated=False))
         return True
 
     def deprecate_patch(self, patch_id: str) -> None:
-        del patch_id
+        self._command(lambda: rec.patch_key(patch_id, deprecated=True))
 
     def upsert_search_attributes(
         self, attributes: Sequence[tuple[temporalio.common.SearchAttributeKey[Any], Any]]
     ) -> None:
+        self._command(lambda: rec.search_key(attributes))
         current = self._execution.search_attributes
         for key, value in attributes:
             if value is None:
@@ -201,12 +239,13 @@ _CHILD_FAILED = {
 class InMemoryChildRun:
     """A `ChildRun` on a child execution of the same `InMemoryEngine`."""
 
-    __slots__ = ("_child", "_parent", "_scheduler")
+    __slots__ = ("_child", "_parent", "_recorded", "_scheduler")
 
     def __init__(self, scheduler: Scheduler, parent: Execution, child: Execution) -> None:
         self._scheduler = scheduler
         self._parent = parent
         self._child = child
+        self._recorded = False
 
     @property
     def id(self) -> str:
@@ -222,6 +261,20 @@ class InMemoryChildRun:
             run = run.next_run
 
     async def result(self) -> Any:
+        recording = self._parent.recording
+        if recording is None or self._recorded:
+            return await self._result()
+        try:
+            value = await recording.resolved(self._result(), "child", name=self.id)
+        except asyncio.CancelledError:
+            raise  # recorded only when the child's cancellation, not the parent's
+        except BaseException:
+            self._recorded = True
+            raise
+        self._recorded = True
+        return value
+
+    async def _result(self) -> Any:
         with self._parent.waiting(f"child {self._child.label}"):
             try:
                 run = await self._closed()
@@ -248,9 +301,18 @@ class InMemoryChildRun:
         raise error from run.failure
 
     async def signal(self, name: str, args: Sequence[Any]) -> None:
-        await signal_run(self._scheduler, self._child.latest, name, args)
+        run = self._child.latest
+        recording = self._parent.recording
+        if recording is None:
+            await signal_run(self._scheduler, run, name, args)
+            return
+        key = rec.child_signal_key(self.id, name, args)
+        await recording.awaited(key, signal_run(self._scheduler, run, name, args))
 
     def cancel(self) -> None:
+        recording = self._parent.recording
+        if recording is not None:
+            recording.command(rec.child_cancel_key(self.id))
         self._scheduler.request_cancel(self._child.latest)
 
 

@@ -33,6 +33,9 @@ _CORE_MESSAGE = re.compile(r'message: "([^"]+)"')
 class ReplayError(TemporalRuntimeError):
     """The current code no longer replays a recorded history (it is not deterministic).
 
+    Raised by `replay` and `replay_history` for a Temporal history, and by `InMemoryEngine`,
+    which replays every run it finishes (see ``InMemoryEngine(replay=...)``).
+
     Attributes:
         workflow_type: The workflow type of the history.
         workflow_id: The id of the recorded workflow.
@@ -40,6 +43,8 @@ class ReplayError(TemporalRuntimeError):
         method: The entry method the history started (None if unreadable).
         event_id: The history event where replay diverged (None if Temporal did not say).
         event_type: That event's type, e.g. ``ACTIVITY_TASK_SCHEDULED``.
+        first_run: What the recorded run did at that point (`InMemoryEngine`'s own replay).
+        replayed: What the replay did there instead.
 
     Example:
         >>> err = ReplayError("OrderWorkflow.process_order no longer replays", workflow_type="OrderWorkflow")
@@ -57,6 +62,8 @@ class ReplayError(TemporalRuntimeError):
         event_id: int | None = None,
         event_type: str | None = None,
         run_id: str | None = None,
+        first_run: str | None = None,
+        replayed: str | None = None,
     ) -> None:
         super().__init__(message)
         self.workflow_type = workflow_type
@@ -65,6 +72,8 @@ class ReplayError(TemporalRuntimeError):
         self.method = method
         self.event_id = event_id
         self.event_type = event_type
+        self.first_run = first_run
+        self.replayed = replayed
 
 
 def _history_dict(history: str | bytes | os.PathLike[str] | dict[str, Any]) -> dict[str, Any]:

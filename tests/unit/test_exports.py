@@ -27,8 +27,8 @@ TOP_LEVEL = [
     "WorkflowError", "WorkflowFailedError", "WorkflowIDConflictPolicy", "WorkflowIDReusePolicy",
     "WorkflowInfo", "WorkflowNotFoundError", "WorkflowStarter", "WorkflowStatus",
     "WorkflowTerminatedError", "WorkflowTimedOutError", "activity_def", "activity_info",
-    "heartbeat", "is_cancelled", "load_config", "raise_complete_async", "wf_query", "wf_signal",
-    "wf_update",
+    "allow_nondeterminism", "heartbeat", "is_cancelled", "load_config", "raise_complete_async",
+    "wf_query", "wf_signal", "wf_update",
 ]  # fmt: skip
 
 

@@ -18,10 +18,13 @@ def test_docs_have_the_examples() -> None:
         "local-engine-clock",
         "plugin",
         "replay",
+        "replay-in-memory",
     }
 
 
-@pytest.mark.parametrize("name", ["in-memory", "in-memory-patterns", "in-memory-children", "replay"])
+@pytest.mark.parametrize(
+    "name", ["in-memory", "in-memory-patterns", "in-memory-children", "replay", "replay-in-memory"]
+)
 async def test_doc_example_runs(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     module = load_example(name, tmp_path)
