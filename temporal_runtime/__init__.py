@@ -34,10 +34,12 @@ from temporal_runtime.common import (
     RetryPolicy,
     SearchAttributeKey,
     TLSConfig,
+    VersioningBehavior,
     WorkflowIDConflictPolicy,
     WorkflowIDReusePolicy,
 )
 from temporal_runtime.config import RuntimeConfig, load_config
+from temporal_runtime.context import ContextPropagator
 from temporal_runtime.devserver import DevServer
 from temporal_runtime.engine import TemporalEngine
 from temporal_runtime.errors import (
@@ -81,6 +83,7 @@ __all__ = [
     "ChildHandle",
     "ChildWorkflowError",
     "ConfigError",
+    "ContextPropagator",
     "DevServer",
     "EngineError",
     "EngineNotStartedError",
@@ -111,6 +114,7 @@ __all__ = [
     "UnknownWorkflowError",
     "UpdateFailedError",
     "UpdateMethod",
+    "VersioningBehavior",
     "Workflow",
     "WorkflowAlreadyStartedError",
     "WorkflowCancelled",

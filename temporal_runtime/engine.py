@@ -16,7 +16,7 @@ import asyncio
 import inspect
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
@@ -24,6 +24,7 @@ from typing import Any
 import temporalio.client
 import temporalio.common
 import temporalio.service
+import temporalio.worker
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
@@ -31,13 +32,16 @@ from temporal_runtime._internal import _envelope, _registry, _workers
 from temporal_runtime._internal._connection import resolve_connect_args
 from temporal_runtime._internal._handles import RawWorkflowHandle
 from temporal_runtime._internal._observability import metrics_runtime, tracing_interceptors
+from temporal_runtime._internal._routing_options import routing_fields
 from temporal_runtime._internal._surface import EngineSurface
 from temporal_runtime._internal._temporal_options import start_kwargs
+from temporal_runtime._internal._worker_options import resolve_deployment
 from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, Plan, WorkerSettings
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.client import ExecutionStatus, WorkflowStatus
 from temporal_runtime.config import RuntimeConfig, current_config, load_config, to_timedelta
+from temporal_runtime.deployments import DeploymentOperations
 from temporal_runtime.errors import ConfigError, EngineNotStartedError
 from temporal_runtime.lifecycle import EngineState, HealthStatus
 from temporal_runtime.options import StartOptions
@@ -54,7 +58,7 @@ def _status_name(status: temporalio.client.WorkflowExecutionStatus | None) -> Ex
     return ExecutionStatus.__members__.get(status.name, ExecutionStatus.UNKNOWN)
 
 
-class TemporalEngine(ScheduleOperations, EngineSurface):
+class TemporalEngine(ScheduleOperations, DeploymentOperations, EngineSurface):
     """One connection to Temporal plus, with ``start_worker=True``, the workers of this process.
 
     Connection settings: explicit arguments first, then the ``TEMPORAL_*`` environment
@@ -69,8 +73,10 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
     ``tls_server_ca_cert``, ``tls_client_cert``, ``tls_client_key`` (PEM bytes or a path) and
     ``tls_server_name``, each overriding its ``TEMPORAL_TLS_*`` / temporal.toml counterpart.
     ``metrics_port`` serves Prometheus metrics on that port; ``tracing=True`` adds temporalio's
-    OpenTelemetry interceptor (extra ``otel``). `worker_options` go to every temporalio
-    `Worker` as they are, winning over the engine's own settings.
+    OpenTelemetry interceptor (extra ``otel``). `interceptors` (a `ContextPropagator`, or
+    temporalio's) join the client and the workers. ``deployment_name``/``build_id`` make the
+    workers a worker deployment version (over ``[tool.temporal-runtime.deployment]``).
+    `worker_options` go to every temporalio `Worker` as they are, winning over the engine's own.
 
     Example:
         >>> engine = TemporalEngine(url="localhost:7233", task_queue="orders", start_worker=False)
@@ -105,6 +111,9 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         tls_server_name: str | None = None,
         metrics_port: int | None = None,
         tracing: bool = False,
+        deployment_name: str | None = None,
+        build_id: str | None = None,
+        interceptors: Sequence[temporalio.client.Interceptor | temporalio.worker.Interceptor] = (),
     ) -> None:
         self.config: RuntimeConfig = config or current_config()
         self._connect_args: dict[str, Any] = {
@@ -123,6 +132,8 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         }
         self.metrics_port = metrics_port
         self.tracing = tracing
+        self._client_interceptors, self._worker_interceptors = _workers.split_interceptors(interceptors)
+        self.deployment = resolve_deployment(self.config.deployment, deployment_name, build_id)
         self.task_queue: str = task_queue or self.config.task_queue
         self.start_worker = start_worker
         self._workflow_filter = list(workflows) if workflows is not None else None
@@ -224,12 +235,12 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         if self._given_client is not None:
             config = self._given_client.config()
             config["data_converter"] = pydantic_data_converter
+            config["interceptors"] = [*config["interceptors"], *self._client_interceptors]
             return temporalio.client.Client(**config)
         args = resolve_connect_args(**self._connect_args)
         if self.metrics_port is not None:
             args["runtime"] = metrics_runtime(self.metrics_port)
-        if self.tracing:
-            args["interceptors"] = tracing_interceptors()
+        args["interceptors"] = [*(tracing_interceptors() if self.tracing else ()), *self._client_interceptors]
         try:
             return await temporalio.client.Client.connect(**args, data_converter=pydantic_data_converter)
         except Exception as err:
@@ -276,6 +287,8 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
             max_concurrent_local_activities=self.config.worker.max_concurrent_local_activities,
             activity_threads=self.config.worker.activity_threads,
             worker_options=self._worker_options,
+            deployment=self.deployment,
+            interceptors=self._worker_interceptors,
         )
 
     def plan_workers(self) -> Plan:
@@ -363,6 +376,7 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
             close_time=desc.close_time,
             history_length=desc.history_length,
             memo=_envelope.user_memo(memo),
+            **(await routing_fields(desc)),
         )
 
     def __repr__(self) -> str:

@@ -16,7 +16,7 @@ from temporal_runtime._internal._workflow_defn import (
 )
 from temporal_runtime.errors import RegistrationError
 
-_OPTIONS = frozenset({"name", "task_queue", "abstract"})
+_OPTIONS = frozenset({"name", "task_queue", "abstract", "versioning"})
 
 
 class _WorkflowMeta(type):
@@ -24,7 +24,7 @@ class _WorkflowMeta(type):
 
     Class keywords: ``name=`` (Temporal workflow type, default the class name),
     ``task_queue=`` (default: the engine's), ``abstract=True`` (a base class that is not
-    itself a workflow).
+    itself a workflow), ``versioning=`` (a `VersioningBehavior`, for worker deployments).
     """
 
     def __new__(
@@ -46,6 +46,7 @@ class _WorkflowMeta(type):
             name=options.get("name"),
             task_queue=options.get("task_queue", inherited.task_queue if inherited else None),
             abstract=bool(options.get("abstract", False)),
+            versioning=options.get("versioning", inherited.versioning if inherited else None),
         )
         if not definition.abstract:
             adapter = build_adapter(definition)

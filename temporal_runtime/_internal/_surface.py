@@ -165,7 +165,8 @@ class EngineSurface:
                 workflow,
                 _envelope.encode(method.name, kwargs),
                 _envelope.start_memo(method.name, options.memo),
-                options.with_workflow_defaults(self.config.workflow),
+                # The Web UI's list shows the summary: by default, which entry method runs.
+                options.with_workflow_defaults(self.config.workflow).with_summary(method.name),
                 workflow_id=workflow_id,
                 task_queue=options.task_queue or workflow.task_queue or self.task_queue,
             )

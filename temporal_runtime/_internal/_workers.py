@@ -21,10 +21,12 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from temporal_runtime._internal import _registry
 from temporal_runtime._internal._activity_defn import ActivityDefinition
+from temporal_runtime._internal._deployment_config import DeploymentDefaults
 from temporal_runtime._internal._temporal_runtime import CONFIG_EXTERN
+from temporal_runtime._internal._worker_options import deployment_options, tuning_options
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.config import RuntimeConfig
-from temporal_runtime.errors import RegistrationError
+from temporal_runtime.errors import ConfigError, RegistrationError
 
 logger: logging.Logger = logging.getLogger("temporal_runtime.engine")
 
@@ -56,6 +58,8 @@ class WorkerSettings:
     max_concurrent_local_activities: int | None
     activity_threads: int
     worker_options: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    deployment: DeploymentDefaults = field(default_factory=DeploymentDefaults)
+    interceptors: tuple[temporalio.worker.Interceptor, ...] = ()
 
 
 def _is_module_level(wf: WorkflowDefinition) -> bool:
@@ -126,6 +130,30 @@ class ConfigInterceptor(temporalio.worker.Interceptor):
         return None
 
 
+def split_interceptors(
+    interceptors: Iterable[temporalio.client.Interceptor | temporalio.worker.Interceptor],
+) -> tuple[list[temporalio.client.Interceptor], tuple[temporalio.worker.Interceptor, ...]]:
+    """An engine's interceptors for its client, and those only its workers take.
+
+    temporalio hands the client's interceptors that are also worker interceptors (as
+    `ContextPropagator`) to every worker of that client, so those go to the client alone.
+    """
+    given = list(interceptors)
+    for item in given:
+        if not isinstance(item, temporalio.client.Interceptor | temporalio.worker.Interceptor):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigError(
+                f"TemporalEngine(interceptors=...): {item!r} is not an interceptor; give "
+                "temporal_runtime.ContextPropagator(...) or a temporalio client/worker Interceptor"
+            )
+    client = [i for i in given if isinstance(i, temporalio.client.Interceptor)]
+    worker = tuple(
+        i
+        for i in given
+        if isinstance(i, temporalio.worker.Interceptor) and not isinstance(i, temporalio.client.Interceptor)
+    )
+    return client, worker
+
+
 def sandbox_runner(passthrough_modules: Iterable[str]) -> SandboxedWorkflowRunner:
     """temporalio's sandbox, sharing `passthrough_modules` with the host process."""
     restrictions = SandboxRestrictions.default.with_passthrough_modules(*passthrough_modules)
@@ -151,6 +179,7 @@ def build_workers(
         "max_concurrent_workflow_tasks": settings.max_concurrent_workflow_tasks,
         "max_concurrent_local_activities": settings.max_concurrent_local_activities,
     }
+    tuning = tuning_options(config.worker, limits)
     workers: dict[str, Worker] = {}
     for queue, (workflows, activities) in plan.items():
         for wf in workflows:
@@ -165,7 +194,7 @@ def build_workers(
         # The user's worker_options win over everything the engine sets, key by key; their
         # interceptors run beside the engine's own.
         user = dict(settings.worker_options)
-        extra = [*interceptors, *user.pop("interceptors", ())]
+        extra = [*interceptors, *settings.interceptors, *user.pop("interceptors", ())]
         options: dict[str, Any] = {
             "task_queue": queue,
             "workflows": [cast(type, wf.adapter) for wf in workflows],
@@ -174,7 +203,8 @@ def build_workers(
             "workflow_runner": runner,
             "graceful_shutdown_timeout": settings.drain_timeout,
             "interceptors": [ConfigInterceptor(config), *extra],
-            **{k: v for k, v in limits.items() if v},
+            **tuning,
+            **deployment_options(settings.deployment, workflows),
             **user,
         }
         workers[queue] = Worker(client, **options)

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
+from temporalio.common import VersioningBehavior
 
 from temporal_runtime._internal._annotations import plain_signature
 from temporal_runtime._internal._signatures import ParamInfo, read_signature
@@ -50,6 +51,7 @@ RESERVED_NAMES = frozenset(
         "gather",
         "saga",
         "upsert_search_attributes",
+        "set_current_details",
     }
 )
 
@@ -167,6 +169,8 @@ class WorkflowDefinition:
     signals: Mapping[str, HandlerDefinition]  # by Temporal name
     queries: Mapping[str, HandlerDefinition]
     updates: Mapping[str, HandlerDefinition]
+    # How runs move between worker deployment versions (None: the worker's default).
+    versioning: VersioningBehavior | None = None
     adapter: type | None = field(default=None, compare=False)
     # The proxy classes made for this workflow, by proxy kind (see _proxy.proxy_class).
     proxy_classes: dict[type, type] = field(default_factory=dict[type, type], compare=False, repr=False)
@@ -257,10 +261,16 @@ def build_workflow_definition(
     name: str | None,
     task_queue: str | None,
     abstract: bool,
+    versioning: Any = None,
 ) -> WorkflowDefinition:
     """Read every method of `cls` once and return its frozen definition (or raise)."""
     wf_name = name or cls.__name__
     problems: list[str] = []
+    if versioning is not None and not isinstance(versioning, VersioningBehavior):
+        problems.append(
+            f"class {cls.__name__}(Workflow, versioning={versioning!r}): give "
+            "VersioningBehavior.PINNED or VersioningBehavior.AUTO_UPGRADE (from temporal_runtime)"
+        )
     own = vars(cls)
     for attr in sorted(RESERVED_NAMES & own.keys()):
         problems.append(
@@ -339,4 +349,5 @@ def build_workflow_definition(
         signals=MappingProxyType(by_kind["signal"]),
         queries=MappingProxyType(by_kind["query"]),
         updates=MappingProxyType(by_kind["update"]),
+        versioning=versioning or None,  # UNSPECIFIED (0) is "not set"
     )

@@ -288,6 +288,11 @@ class InMemoryEngine(EngineSurface):
             close_time=ex.close_time,
             history_length=ex.events,
             memo=_envelope.user_memo(ex.memo),
+            summary=ex.options.summary,
+            details=ex.options.details,
+            priority=ex.options.priority,
+            fairness_key=ex.options.fairness_key,
+            fairness_weight=ex.options.fairness_weight,
         )
 
     # -- what tests look at ----------------------------------------------------------------
@@ -340,6 +345,17 @@ class InMemoryEngine(EngineSurface):
             ...     assert engine.search_attributes("order-42") == {"Customer": "acme"}
         """
         return dict(self._execution(workflow_id, run_id).search_attributes)
+
+    def current_details(self, workflow_id: str, run_id: str | None = None) -> str:
+        """What the workflow last said with ``self.set_current_details`` ("" if nothing).
+
+        On a server the Web UI and ``temporal workflow metadata`` show the same text.
+
+        Example:
+            >>> async def demo(engine):  # doctest: +SKIP
+            ...     assert engine.current_details("order-42") == "charging the card"
+        """
+        return self._execution(workflow_id, run_id).current_details
 
     def run_ids(self, workflow_id: str) -> list[str]:
         """Every run id of `workflow_id`, oldest first (continue-as-new and retries add one each).

@@ -304,6 +304,12 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
             run_timeout=options.run_timeout,
             task_timeout=options.task_timeout,
             retry_policy=options.retry_policy,
+            # As on a server, a child takes each priority field it does not set from its parent.
+            priority=options.priority or parent.options.priority,
+            fairness_key=options.fairness_key or parent.options.fairness_key,
+            fairness_weight=options.fairness_weight or parent.options.fairness_weight,
+            summary=options.summary,
+            details=options.details,
         )
         child = self.start(
             definition,

@@ -76,16 +76,19 @@ class InMemoryWorkflowRuntime:
         with self._execution.waiting(f"activity '{defn.name}'"):
             return await self._scheduler.run_activity(self._execution, defn, args, options, local=local)
 
-    async def sleep(self, duration: timedelta) -> None:
+    async def sleep(self, duration: timedelta, summary: str | None) -> None:
         self._alive()
-        with self._execution.waiting(f"sleep({duration.total_seconds():g}s)"):
+        what = f"sleep({duration.total_seconds():g}s)" + (f" ({summary})" if summary else "")
+        with self._execution.waiting(what):
             await self._scheduler.clock.timer(duration, f"{self._execution.label} sleep")
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None:
+    async def wait_until(
+        self, predicate: Callable[[], bool], timeout: timedelta | None, summary: str | None
+    ) -> None:
         self._alive()
         if predicate():
             return
-        what = f"wait_until({describe_predicate(predicate)})"
+        what = f"wait_until({describe_predicate(predicate)})" + (f" ({summary})" if summary else "")
         condition = self._scheduler.condition(self._execution, predicate)
         timer = (
             self._scheduler.clock.timer(timeout, f"{self._execution.label} {what} timeout")
@@ -105,6 +108,9 @@ class InMemoryWorkflowRuntime:
                 condition.cancel()
                 if timer is not None:
                     timer.cancel()
+
+    def set_current_details(self, details: str) -> None:
+        self._execution.current_details = details
 
     def now(self) -> datetime:
         return self._scheduler.clock.now

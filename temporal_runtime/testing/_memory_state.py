@@ -20,7 +20,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporal_runtime._internal._runtime import ContinueAsNew
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.client import ExecutionStatus
-from temporal_runtime.options import StartOptions
+from temporal_runtime.options import ActivityOptions, StartOptions
 
 CONVERTER = pydantic_data_converter.payload_converter
 _wait_keys = itertools.count()
@@ -51,6 +51,7 @@ class ActivityCall:
         result: What it returned (None while running or when it failed).
         error: ``"Type: message"`` of the failure, or None.
         local: Whether it ran as a local activity (`exec_local`).
+        options: The call's resolved options (timeouts, retry policy, priority, summary, ...).
 
     Example:
         >>> ActivityCall("charge", {"amount": 5}, 1, "order-1").attempt
@@ -65,6 +66,7 @@ class ActivityCall:
     result: Any = None
     error: str | None = None
     local: bool = False
+    options: ActivityOptions = field(default_factory=ActivityOptions)
 
     @property
     def succeeded(self) -> bool:
@@ -110,6 +112,8 @@ class Execution:
     children: list[tuple[Execution, Any]] = field(default_factory=list[tuple["Execution", Any]])
     # The run this one continued as (continue-as-new); callers of this run follow it.
     next_run: Execution | None = None
+    # What ``set_current_details`` said last (InMemoryEngine.current_details).
+    current_details: str = ""
 
     @property
     def latest(self) -> Execution:

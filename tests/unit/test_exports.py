@@ -12,13 +12,14 @@ import temporal_runtime
 
 TOP_LEVEL = [
     "Activity", "ActivityError", "ActivityInfo", "ApplicationError", "ChildHandle",
-    "ChildWorkflowError", "ConfigError", "DevServer", "EngineError", "EngineNotStartedError",
+    "ChildWorkflowError", "ConfigError", "ContextPropagator", "DevServer", "EngineError",
+    "EngineNotStartedError",
     "EngineState", "EngineStateError", "ExecutionStatus", "HealthStatus", "MethodHandle",
     "NotInWorkflowError", "OptionError", "ParentClosePolicy", "QueryFailedError", "QuietSaga",
     "RegistrationError", "RetryPolicy", "RuntimeConfig", "Saga", "ScheduleHandle", "ScheduleInfo",
     "ScheduleOverlapPolicy", "SearchAttributeKey", "StartOptions", "TLSConfig", "TemporalEngine",
     "TemporalRuntimeError", "UnknownActivityError", "UnknownMethodError", "UnknownWorkflowError",
-    "UpdateFailedError", "UpdateMethod", "Workflow", "WorkflowAlreadyStartedError",
+    "UpdateFailedError", "UpdateMethod", "VersioningBehavior", "Workflow", "WorkflowAlreadyStartedError",
     "WorkflowCancelled", "WorkflowCancelledError", "WorkflowClient", "WorkflowError",
     "WorkflowFailedError", "WorkflowIDConflictPolicy", "WorkflowIDReusePolicy", "WorkflowInfo",
     "WorkflowNotFoundError", "WorkflowStarter", "WorkflowStatus", "WorkflowTerminatedError",
