@@ -28,7 +28,6 @@ import temporalio.worker
 from temporal_runtime._internal._context import (
     ActivityInbound,
     ClientOutbound,
-    WorkflowInbound,
     current_values,
     workflow_inbound_class,
 )
@@ -103,7 +102,7 @@ class ContextPropagator(temporalio.client.Interceptor, temporalio.worker.Interce
 
     def workflow_interceptor_class(
         self, input: temporalio.worker.WorkflowInterceptorClassInput
-    ) -> type[WorkflowInbound]:
+    ) -> type[temporalio.worker.WorkflowInboundInterceptor]:
         """The workflow side: runs workflow code with the values of its start and calls."""
         del input
         return self._workflow_class

@@ -24,6 +24,7 @@ import temporalio.service
 
 from temporal_runtime._internal._deployment_config import DeploymentDefaults
 from temporal_runtime._internal._surface import EngineSurface
+from temporal_runtime._internal._worker_options import resolve_deployment
 from temporal_runtime.errors import ConfigError, EngineError
 
 __all__ = ["DeploymentOperations"]
@@ -46,11 +47,16 @@ class DeploymentOperations(EngineSurface):
     """
 
     deployment: DeploymentDefaults
+    """The worker deployment version of this engine's workers (unset: no worker versioning)."""
 
     @property
     def client(self) -> temporalio.client.Client:
         """The temporalio `Client` (provided by `TemporalEngine`)."""
         raise NotImplementedError
+
+    def _use_deployment(self, name: str | None, build_id: str | None) -> None:
+        # The engine's deployment_name= / build_id= over its configuration's.
+        self.deployment = resolve_deployment(self.config.deployment, name, build_id)
 
     async def set_current_version(self, build_id: str | None = None, *, wait: float = 30.0) -> None:
         """Make `build_id` (default: this engine's) the current version of its deployment.

@@ -35,7 +35,6 @@ from temporal_runtime._internal._observability import metrics_runtime, tracing_i
 from temporal_runtime._internal._routing_options import routing_fields
 from temporal_runtime._internal._surface import EngineSurface
 from temporal_runtime._internal._temporal_options import start_kwargs
-from temporal_runtime._internal._worker_options import resolve_deployment
 from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, Plan, WorkerSettings
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.activity import Activity
@@ -133,7 +132,7 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, EngineSurface):
         self.metrics_port = metrics_port
         self.tracing = tracing
         self._client_interceptors, self._worker_interceptors = _workers.split_interceptors(interceptors)
-        self.deployment = resolve_deployment(self.config.deployment, deployment_name, build_id)
+        self._use_deployment(deployment_name, build_id)
         self.task_queue: str = task_queue or self.config.task_queue
         self.start_worker = start_worker
         self._workflow_filter = list(workflows) if workflows is not None else None

@@ -60,7 +60,8 @@ class Workflow(ClientSide, DurablePatterns, metaclass=_WorkflowMeta):
     """Base class of workflows: subclass it, write ``async def`` entry methods, use the helpers.
 
     Class keywords: ``name=`` (the Temporal workflow type; default the class name),
-    ``task_queue=`` (default: the engine's), ``abstract=True`` for a shared base class.
+    ``task_queue=`` (default: the engine's), ``abstract=True`` for a shared base class,
+    ``versioning=`` (a `VersioningBehavior`: how runs move between worker deployment versions).
     The helper names (`exec`, `sleep`, `client`, ...) are reserved: a subclass that defines
     one is rejected when it is defined.
 
