@@ -129,14 +129,15 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         attempt: int = 1,
         delay: timedelta | None = None,
     ) -> Execution:
-        # A continue-as-new or retry run: same id, queue, search attributes and execution
-        # deadline; a new run id, instance and history.
+        # A continue-as-new or retry run: same id, queue, search attributes, priority and
+        # execution deadline; a new run id, instance and history, and (as on a server) no
+        # summary or details.
         new = self.start(
             definition,
             method=definition.method(envelope["method"]),
             envelope=envelope,
             memo=memo,
-            options=dataclasses.replace(execution.options, start_delay=delay),
+            options=dataclasses.replace(execution.options, start_delay=delay, summary=None, details=None),
             search_attributes=execution.search_attributes,
             attempt=attempt,
             deadline=execution.deadline,

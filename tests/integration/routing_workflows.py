@@ -34,6 +34,11 @@ class RoutingChild(Workflow):
     async def work(self, text: str) -> str:
         return await self.exec(echo, text)
 
+    async def countdown(self, n: int) -> int:
+        if n > 0:
+            self.continue_as_new(self.countdown, n - 1)
+        return n
+
 
 class RoutingOrders(Workflow):
     """Sets every kind of routing option and user metadata, then waits to be released."""
@@ -58,30 +63,27 @@ class RoutingOrders(Workflow):
         self.released = True
 
 
-class RoutingPinned(Workflow, versioning=VersioningBehavior.PINNED):
+class RoutingWaiting(Workflow, abstract=True):
+    """Runs until told to proceed; its subclasses differ only in their versioning behaviour."""
+
     def __init__(self) -> None:
         self.go = False
 
     async def run(self) -> str:
         await self.wait_until(lambda: self.go)
-        return "pinned done"
+        return f"{type(self).__name__} done"
 
     @wf_signal
     async def proceed(self) -> None:
         self.go = True
 
 
-class RoutingUpgrading(Workflow, versioning=VersioningBehavior.AUTO_UPGRADE):
-    def __init__(self) -> None:
-        self.go = False
+class RoutingPinned(RoutingWaiting, versioning=VersioningBehavior.PINNED):
+    pass
 
-    async def run(self) -> str:
-        await self.wait_until(lambda: self.go)
-        return "upgrading done"
 
-    @wf_signal
-    async def proceed(self) -> None:
-        self.go = True
+class RoutingUpgrading(RoutingWaiting, versioning=VersioningBehavior.AUTO_UPGRADE):
+    pass
 
 
 class RoutingUnversioned(Workflow):

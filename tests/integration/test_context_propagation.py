@@ -46,6 +46,15 @@ def records() -> Iterator[list[logging.LogRecord]]:
         root.setLevel(old_level)
 
 
+def _engine(server: SharedDevServer, queue: str, *interceptors: ContextPropagator) -> TemporalEngine:
+    return TemporalEngine(
+        url=server.address,
+        task_queue=queue,
+        workflows=[RoutingTenant, RoutingTenantChild],
+        interceptors=interceptors,
+    )
+
+
 async def _start_as_acme(engine: TemporalEngine | InMemoryEngine) -> object:
     tenant.set("acme")
     request_id.set("req-1")
@@ -55,12 +64,7 @@ async def _start_as_acme(engine: TemporalEngine | InMemoryEngine) -> object:
 async def test_the_ids_reach_every_activity_child_handler_and_log_line(
     dev_server: SharedDevServer, task_queue: str, records: list[logging.LogRecord]
 ) -> None:
-    async with TemporalEngine(
-        url=dev_server.address,
-        task_queue=task_queue,
-        workflows=[RoutingTenant, RoutingTenantChild],
-        interceptors=[PROPAGATOR],
-    ) as engine:
+    async with _engine(dev_server, task_queue, PROPAGATOR) as engine:
         # In a task of its own, so the test's context keeps no values.
         handle = await asyncio.create_task(_start_as_acme(engine))
         assert tenant.get() is None
@@ -82,12 +86,7 @@ async def test_the_ids_reach_every_activity_child_handler_and_log_line(
 async def test_a_signal_with_its_own_values_runs_its_handler_with_them(
     dev_server: SharedDevServer, task_queue: str
 ) -> None:
-    async with TemporalEngine(
-        url=dev_server.address,
-        task_queue=task_queue,
-        workflows=[RoutingTenant, RoutingTenantChild],
-        interceptors=[PROPAGATOR],
-    ) as engine:
+    async with _engine(dev_server, task_queue, PROPAGATOR) as engine:
         handle = await asyncio.create_task(_start_as_acme(engine))
 
         async def poke_as_support() -> None:
@@ -101,9 +100,7 @@ async def test_a_signal_with_its_own_values_runs_its_handler_with_them(
 
 
 async def test_without_the_propagator_nothing_travels(dev_server: SharedDevServer, task_queue: str) -> None:
-    async with TemporalEngine(
-        url=dev_server.address, task_queue=task_queue, workflows=[RoutingTenant, RoutingTenantChild]
-    ) as engine:
+    async with _engine(dev_server, task_queue) as engine:
         handle = await asyncio.create_task(_start_as_acme(engine))
         await handle.signal(RoutingTenant.poke)
         result = await handle.result(timeout=60)

@@ -55,8 +55,8 @@ async def test_pinned_runs_stay_on_their_build_and_auto_upgrade_runs_move(
             await v2.set_current_version()
             await pinned.signal(RoutingPinned.proceed)
             await upgrading.signal(RoutingUpgrading.proceed)
-            assert await pinned.result(timeout=30) == "pinned done"
-            assert await upgrading.result(timeout=30) == "upgrading done"
+            assert await pinned.result(timeout=30) == "RoutingPinned done"
+            assert await upgrading.result(timeout=30) == "RoutingUpgrading done"
             assert (await pinned.status()).deployment_version == f"{name}.1"
             assert (await upgrading.status()).deployment_version == f"{name}.2"
 
@@ -64,7 +64,7 @@ async def test_pinned_runs_stay_on_their_build_and_auto_upgrade_runs_move(
             fresh = await RoutingPinned.client(v1).async_.run()
             await _on_version(fresh, f"{name}.2")
             await fresh.signal(RoutingPinned.proceed)
-            assert await fresh.result(timeout=30) == "pinned done"
+            assert await fresh.result(timeout=30) == "RoutingPinned done"
 
         # The temporal CLI sees the same deployment, with build 2 current.
         described = await temporal_cli(
@@ -89,7 +89,7 @@ async def test_ramping_sends_new_runs_to_the_ramping_build(
         handle = await RoutingPinned.client(v1).async_.run()
         await _on_version(handle, f"{name}.2")
         await handle.signal(RoutingPinned.proceed)
-        assert await handle.result(timeout=30) == "pinned done"
+        assert await handle.result(timeout=30) == "RoutingPinned done"
 
 
 async def test_a_class_without_versioning_is_refused_before_the_worker_starts(

@@ -124,6 +124,17 @@ async def test_a_start_without_options_has_the_method_as_summary_and_no_priority
     )
 
 
+async def test_a_continued_run_keeps_the_priority_but_not_the_summary(engine: Engine) -> None:
+    # As a server does for continue-as-new (and for a workflow's retries).
+    handle = (
+        await RoutingChild.client(engine).with_options(priority=3, summary="counting").async_.countdown(1)
+    )
+    assert await handle.result(timeout=30) == 0
+    status = await engine.get_status(handle.id)
+    assert status.run_id != handle.run_id
+    assert (status.priority, status.summary) == (3, None)
+
+
 async def test_by_name_starts_take_the_routing_options(engine: Engine) -> None:
     handle = await engine.start_method(RoutingChild, "work", "n", summary="by name", priority=4)
     assert await handle.result(timeout=30) == "n"
