@@ -272,11 +272,12 @@ class _StartFields(_Options):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class StartOptions(_StartFields):
-    """How to start a workflow: id, task queue, id policies, delay, timeouts, retries, memo.
+    """How to start a workflow: id, queue, id policies, delay, timeouts, retries, memo, routing.
 
-    Unset fields (None) take the engine's and the configuration's defaults. Build one with
-    `merge`, which takes seconds or timedeltas for durations and plain dicts for memo and
-    search attributes.
+    Routing and metadata: `priority`, `fairness_key`, `fairness_weight`, and the `summary`
+    and `details` the Web UI shows. Unset fields (None) take the engine's and the
+    configuration's defaults. Build one with `merge`, which takes seconds or timedeltas for
+    durations and plain dicts for memo and search attributes.
 
     Example:
         >>> StartOptions().merge(workflow_id="order-42", start_delay=30).start_delay
@@ -326,7 +327,7 @@ class ChildOptions(_StartFields):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ActivityOptions(_Options):
-    """Timeouts, retry policy and task queue of an activity call; None means unset.
+    """Timeouts, retry policy, task queue, priority and summary of an activity call; None: unset.
 
     A call's options win over its `activity_def` defaults, which win over the engine's
     configuration (`RuntimeConfig.activity` and `.retry`).

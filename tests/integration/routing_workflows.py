@@ -31,6 +31,8 @@ def whoami_sync(step: str) -> str:
 
 
 class RoutingChild(Workflow):
+    """A small workflow of many uses: a child, a continue-as-new chain, one with no versioning."""
+
     async def work(self, text: str) -> str:
         return await self.exec(echo, text)
 
@@ -38,6 +40,9 @@ class RoutingChild(Workflow):
         if n > 0:
             self.continue_as_new(self.countdown, n - 1)
         return n
+
+    async def tenant(self) -> str:
+        return await self.exec(whoami, "child")
 
 
 class RoutingOrders(Workflow):
@@ -86,16 +91,6 @@ class RoutingUpgrading(RoutingWaiting, versioning=VersioningBehavior.AUTO_UPGRAD
     pass
 
 
-class RoutingUnversioned(Workflow):
-    async def run(self) -> str:
-        return "no versioning behaviour"
-
-
-class RoutingTenantChild(Workflow):
-    async def run(self) -> str:
-        return await self.exec(whoami, "child")
-
-
 class RoutingTenant(Workflow):
     """Plain workflow code: the tenant id reaches the activities without any of it here."""
 
@@ -107,7 +102,7 @@ class RoutingTenant(Workflow):
         self.logger.info("tenant workflow started")
         seen = [await self.exec(whoami, "activity"), await self.exec(whoami_sync, "sync")]
         seen.append(await self.exec_local(whoami, "local"))
-        seen.append(await self.child(RoutingTenantChild).run())
+        seen.append(await self.child(RoutingChild).tenant())
         await self.wait_until(lambda: self.go)
         return seen + self.signalled
 

@@ -16,7 +16,7 @@ import pytest
 from temporal_runtime import ConfigError, ContextPropagator, TemporalEngine
 from temporal_runtime.testing import InMemoryEngine
 from temporal_runtime.testing.pytest_plugin import SharedDevServer
-from tests.integration.routing_workflows import RoutingTenant, RoutingTenantChild, request_id, tenant
+from tests.integration.routing_workflows import RoutingChild, RoutingTenant, request_id, tenant
 
 PROPAGATOR = ContextPropagator(tenant, request_id)
 EXPECTED = ["activity:acme:req-1", "sync:acme:req-1", "local:acme:req-1", "child:acme:req-1"]
@@ -50,7 +50,7 @@ def _engine(server: SharedDevServer, queue: str, *interceptors: ContextPropagato
     return TemporalEngine(
         url=server.address,
         task_queue=queue,
-        workflows=[RoutingTenant, RoutingTenantChild],
+        workflows=[RoutingTenant, RoutingChild],
         interceptors=interceptors,
     )
 

@@ -15,7 +15,7 @@ import pytest
 from temporal_runtime import ConfigError, MethodHandle, RuntimeConfig, TemporalEngine
 from temporal_runtime.testing.pytest_plugin import SharedDevServer
 from tests.integration._temporal_cli import temporal_cli
-from tests.integration.routing_workflows import RoutingPinned, RoutingUnversioned, RoutingUpgrading
+from tests.integration.routing_workflows import RoutingChild, RoutingPinned, RoutingUpgrading
 
 VERSIONED = [RoutingPinned, RoutingUpgrading]
 
@@ -95,11 +95,11 @@ async def test_ramping_sends_new_runs_to_the_ramping_build(
 async def test_a_class_without_versioning_is_refused_before_the_worker_starts(
     dev_server: SharedDevServer, task_queue: str
 ) -> None:
-    engine = _build(dev_server, task_queue, "routing-refused", "1", workflows=[RoutingUnversioned])
+    engine = _build(dev_server, task_queue, "routing-refused", "1", workflows=[RoutingChild])
     with pytest.raises(ConfigError) as info:
         await engine.start()
     message = str(info.value)
-    assert "RoutingUnversioned" in message and "routing-refused.1" in message
+    assert "RoutingChild" in message and "routing-refused.1" in message
     assert "versioning=VersioningBehavior.PINNED" in message and "default_versioning" in message
 
 
@@ -111,10 +111,10 @@ async def test_the_configured_default_versioning_serves_unversioned_classes(
         {"deployment": {"name": name, "build_id": "7", "default_versioning": "auto_upgrade"}}
     )
     async with TemporalEngine(
-        url=dev_server.address, task_queue=task_queue, workflows=[RoutingUnversioned], config=config
+        url=dev_server.address, task_queue=task_queue, workflows=[RoutingChild], config=config
     ) as engine:
         await engine.set_current_version()
-        handle = await RoutingUnversioned.client(engine).async_.run()
+        handle = await RoutingChild.client(engine).async_.work("no versioning behaviour")
         assert await handle.result(timeout=30) == "no versioning behaviour"
         assert (await handle.status()).deployment_version == f"{name}.7"
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from temporal_runtime._internal import _registry
 from temporal_runtime.testing import InMemoryEngine
 from temporal_runtime.testing.pytest_plugin import SharedDevServer
 from tests.docs_examples import OPERATIONS, doc_examples, load_example
@@ -17,14 +19,24 @@ Loader = Callable[[str], ModuleType]
 
 
 @pytest.fixture
-def load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Loader:
+def load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Loader]:
     # The worker's sandbox re-imports an example's workflows by module name.
     monkeypatch.syspath_prepend(str(tmp_path))
+    saved = {reg: dict(reg._items) for reg in (_registry.workflows, _registry.activities)}
+    loaded: list[str] = []
 
     def loader(name: str) -> ModuleType:
-        return load_example(name, tmp_path, OPERATIONS)
+        module = load_example(name, tmp_path, OPERATIONS)
+        loaded.append(module.__name__)
+        return module
 
-    return loader
+    yield loader
+    # The example's module goes with its folder: no later engine may try to serve its classes.
+    for reg, items in saved.items():
+        reg._items.clear()
+        reg._items.update(items)
+    for module_name in loaded:
+        sys.modules.pop(module_name, None)
 
 
 def test_the_page_has_the_examples() -> None:
