@@ -137,8 +137,9 @@ class InMemoryEngine(EngineSurface):
     would retry it for ever), the workflow's ``retry_policy`` (a failed run is retried as a new
     run of the same id), memo and search attributes; unset options take the defaults of
     `config`, as on `TemporalEngine`. Priority, fairness and the Web UI's summary and details
-    are recorded (`get_status`, `calls`, `current_details`): with no backlog, nothing to order. The lifecycle is the same: ``start()`` (or ``async
-    with``) before use, `EngineNotStartedError` after ``stop()``.
+    are recorded (`get_status`, `calls`, `current_details`): with no backlog, nothing to order.
+    The lifecycle is the same: ``start()`` (or ``async with``) before use,
+    `EngineNotStartedError` after ``stop()``.
 
     Child workflows run as further workflows of this engine (with their parent close
     policy), continue-as-new starts the next run under the same id (`run_ids`), `patched`
