@@ -29,6 +29,7 @@ from temporal_runtime.client import (
     WorkflowStarter,
     WorkflowStatus,
 )
+from temporal_runtime.codec import Payload, PayloadCodec
 from temporal_runtime.common import (
     ParentClosePolicy,
     RetryPolicy,
@@ -41,6 +42,7 @@ from temporal_runtime.common import (
 from temporal_runtime.config import RuntimeConfig, load_config
 from temporal_runtime.context import ContextPropagator
 from temporal_runtime.devserver import DevServer
+from temporal_runtime.encryption import EncryptionCodec
 from temporal_runtime.engine import TemporalEngine
 from temporal_runtime.errors import (
     ActivityError,
@@ -52,6 +54,7 @@ from temporal_runtime.errors import (
     EngineStateError,
     NotInWorkflowError,
     OptionError,
+    PayloadCodecError,
     QueryFailedError,
     RegistrationError,
     TemporalRuntimeError,
@@ -85,6 +88,7 @@ __all__ = [
     "ConfigError",
     "ContextPropagator",
     "DevServer",
+    "EncryptionCodec",
     "EngineError",
     "EngineNotStartedError",
     "EngineState",
@@ -95,6 +99,9 @@ __all__ = [
     "NotInWorkflowError",
     "OptionError",
     "ParentClosePolicy",
+    "Payload",
+    "PayloadCodec",
+    "PayloadCodecError",
     "QueryFailedError",
     "QuietSaga",
     "RegistrationError",

@@ -20,6 +20,9 @@ Example pyproject.toml section::
     [tool.temporal-runtime.retry]
     maximum_attempts = 5
     non_retryable_error_types = ["ValueError"]
+
+    [tool.temporal-runtime.encryption]   # payloads: `temporal_runtime.codec`
+    keys_file = "/run/secrets/payload-keys"
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import temporalio.common
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from temporal_runtime._internal._deployment_config import DeploymentDefaults
+from temporal_runtime.codec import CodecServerSettings, EncryptionSettings
 from temporal_runtime.errors import ConfigError
 
 __all__ = [
@@ -189,11 +193,15 @@ class RuntimeConfig(_Section):
     """
 
     task_queue: str = "default"
+    # A payload codec by import path, "module:attribute" (an object, or a class to call).
+    codec: str | None = None
     activity: ActivityDefaults = ActivityDefaults()
     retry: RetryDefaults = RetryDefaults()
     workflow: WorkflowDefaults = WorkflowDefaults()
     worker: WorkerDefaults = WorkerDefaults()
     deployment: DeploymentDefaults = DeploymentDefaults()
+    encryption: EncryptionSettings = EncryptionSettings()
+    codec_server: CodecServerSettings = CodecServerSettings()
 
 
 def _find_pyproject(start: Path) -> Path | None:

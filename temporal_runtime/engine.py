@@ -23,22 +23,23 @@ from typing import Any
 
 import temporalio.client
 import temporalio.common
+import temporalio.converter
 import temporalio.service
-import temporalio.worker
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from temporal_runtime._internal import _envelope, _registry, _workers
+from temporal_runtime._internal._codec import data_converter, readable_memo, resolve_codec
 from temporal_runtime._internal._connection import resolve_connect_args
 from temporal_runtime._internal._handles import RawWorkflowHandle
 from temporal_runtime._internal._observability import metrics_runtime, tracing_interceptors
 from temporal_runtime._internal._routing_options import routing_fields
 from temporal_runtime._internal._surface import EngineSurface
 from temporal_runtime._internal._temporal_options import start_kwargs
-from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, Plan, WorkerSettings
+from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, AnyInterceptor, Plan, WorkerSettings
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.client import ExecutionStatus, WorkflowStatus
+from temporal_runtime.codec import PayloadCodec
 from temporal_runtime.config import RuntimeConfig, current_config, load_config, to_timedelta
 from temporal_runtime.deployments import DeploymentOperations
 from temporal_runtime.errors import ConfigError, EngineNotStartedError
@@ -72,9 +73,11 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, EngineSurface):
     ``tls_server_ca_cert``, ``tls_client_cert``, ``tls_client_key`` (PEM bytes or a path) and
     ``tls_server_name``, each overriding its ``TEMPORAL_TLS_*`` / temporal.toml counterpart.
     ``metrics_port`` serves Prometheus metrics on that port; ``tracing=True`` adds temporalio's
-    OpenTelemetry interceptor (extra ``otel``). `interceptors` (a `ContextPropagator`, or
-    temporalio's) join the client and the workers. ``deployment_name``/``build_id`` make the
-    workers a worker deployment version (over ``[tool.temporal-runtime.deployment]``).
+    OpenTelemetry interceptor (extra ``otel``); `interceptors` (a `ContextPropagator`, or
+    temporalio's) join the client and the workers. ``deployment_name``/``build_id``: the
+    workers' deployment version (over ``[tool.temporal-runtime.deployment]``). `codec` (a
+    `PayloadCodec`, such as `EncryptionCodec`, or temporalio's) encodes every payload of the
+    client and workers (default: the configured one, ``codec`` / ``[encryption]``).
     `worker_options` go to every temporalio `Worker` as they are, winning over the engine's own.
 
     Example:
@@ -112,9 +115,11 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, EngineSurface):
         tracing: bool = False,
         deployment_name: str | None = None,
         build_id: str | None = None,
-        interceptors: Sequence[temporalio.client.Interceptor | temporalio.worker.Interceptor] = (),
+        interceptors: Sequence[AnyInterceptor] = (),
+        codec: PayloadCodec | temporalio.converter.PayloadCodec | None = None,
     ) -> None:
         self.config: RuntimeConfig = config or current_config()
+        self._data_converter = data_converter(resolve_codec(codec, self.config))
         self._connect_args: dict[str, Any] = {
             "url": url,
             "namespace": namespace,
@@ -131,7 +136,6 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, EngineSurface):
         }
         self.metrics_port = metrics_port
         self.tracing = tracing
-        self._client_interceptors, self._worker_interceptors = _workers.split_interceptors(interceptors)
         self._use_deployment(deployment_name, build_id)
         self.task_queue: str = task_queue or self.config.task_queue
         self.start_worker = start_worker
@@ -148,7 +152,7 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, EngineSurface):
         )
         self._max_activities = max_concurrent_activities or worker.max_concurrent_activities
         self._max_wf_tasks = max_concurrent_workflow_tasks or worker.max_concurrent_workflow_tasks
-        self._worker_options = dict(worker_options or {})
+        self._interceptors, self._worker_options = _workers.split_interceptors(interceptors, worker_options)
         self._given_client = client
         self._client: temporalio.client.Client | None = None
         self._workers: dict[str, Worker] = {}
@@ -233,15 +237,15 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, EngineSurface):
     async def _connect(self) -> temporalio.client.Client:
         if self._given_client is not None:
             config = self._given_client.config()
-            config["data_converter"] = pydantic_data_converter
-            config["interceptors"] = [*config["interceptors"], *self._client_interceptors]
+            config["data_converter"] = self._data_converter
+            config["interceptors"] = [*config["interceptors"], *self._interceptors]
             return temporalio.client.Client(**config)
         args = resolve_connect_args(**self._connect_args)
         if self.metrics_port is not None:
             args["runtime"] = metrics_runtime(self.metrics_port)
-        args["interceptors"] = [*(tracing_interceptors() if self.tracing else ()), *self._client_interceptors]
+        args["interceptors"] = [*(tracing_interceptors() if self.tracing else ()), *self._interceptors]
         try:
-            return await temporalio.client.Client.connect(**args, data_converter=pydantic_data_converter)
+            return await temporalio.client.Client.connect(**args, data_converter=self._data_converter)
         except Exception as err:
             raise ConnectionError(
                 f"cannot reach Temporal at {args['target_host']} (namespace {args['namespace']!r}): "
@@ -287,7 +291,6 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, EngineSurface):
             activity_threads=self.config.worker.activity_threads,
             worker_options=self._worker_options,
             deployment=self.deployment,
-            interceptors=self._worker_interceptors,
         )
 
     def plan_workers(self) -> Plan:
@@ -359,7 +362,7 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, EngineSurface):
     async def _describe_run(self, workflow_id: str, run_id: str | None) -> WorkflowStatus:
         handle = self.client.get_workflow_handle(workflow_id, run_id=run_id)
         desc = await handle.describe()
-        memo = await desc.memo()
+        memo = await readable_memo(desc)
         method = _envelope.recorded_method(memo)
         if method is None:
             method = await _method_from_history(handle)
@@ -387,8 +390,11 @@ async def _method_from_history(handle: temporalio.client.WorkflowHandle[Any, Any
     """The entry method in the start input, for runs started without our memo."""
     try:
         async for event in handle.fetch_history_events(page_size=1):
-            payloads = event.workflow_execution_started_event_attributes.input.payloads
-            return _envelope.method_in_payloads(payloads, handle._client.data_converter.payload_converter)
+            payloads = list(event.workflow_execution_started_event_attributes.input.payloads)
+            converter = handle._client.data_converter
+            if converter.payload_codec is not None:
+                payloads = await converter.payload_codec.decode(payloads)
+            return _envelope.method_in_payloads(payloads, converter.payload_converter)
     except Exception:  # the status is still useful without the method
         logger.debug("cannot read the start input of %s", handle.id, exc_info=True)
     return None

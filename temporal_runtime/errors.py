@@ -20,7 +20,8 @@ TemporalRuntimeError
     ├── WorkflowAlreadyStartedError
     ├── WorkflowNotFoundError
     ├── QueryFailedError
-    └── UpdateFailedError
+    ├── UpdateFailedError
+    └── PayloadCodecError        a payload could not be encoded or decoded (unknown key id, corrupt)
 ```
 
 Inside workflows and activities, Temporal's own failure types apply. They are re-exported
@@ -49,6 +50,7 @@ __all__ = [
     "EngineStateError",
     "NotInWorkflowError",
     "OptionError",
+    "PayloadCodecError",
     "QueryFailedError",
     "RegistrationError",
     "TemporalRuntimeError",
@@ -348,4 +350,20 @@ class UpdateFailedError(WorkflowError):
         Traceback (most recent call last):
         ...
         temporal_runtime.errors.UpdateFailedError: update 'set_priority' rejected: must be 1..5
+    """
+
+
+class PayloadCodecError(WorkflowError):
+    """A payload codec could not encode or decode a payload: an unknown key id, corrupt data.
+
+    Raised by the codecs themselves (`EncryptionCodec`) and by client calls whose payloads
+    the engine's codec refused; on a worker, the workflow whose payload it was fails with this
+    type as its root cause, and the worker goes on serving the others. The message names the
+    key id where there is one, never a key.
+
+    Example:
+        >>> raise PayloadCodecError("a payload was encrypted with key id 'k0', which is not known")
+        Traceback (most recent call last):
+        ...
+        temporal_runtime.errors.PayloadCodecError: a payload was encrypted with key id 'k0', ...
     """

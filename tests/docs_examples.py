@@ -1,4 +1,4 @@
-"""Load the ``# docs-example: NAME`` code blocks of a docs page (docs/testing.md by default) as modules."""
+"""Load the ``# docs-example: NAME`` code blocks of the guides (docs/testing.md unless told) as modules."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from types import ModuleType
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "testing.md"
 OPERATIONS = ROOT / "docs" / "operations.md"
-_BLOCK = re.compile(r"```python\n# docs-example: ([\w-]+)\n(.*?)```", re.DOTALL)
+# Python blocks, and TOML ones (a configuration the tests load).
+_BLOCK = re.compile(r"```(?:python|toml)\n# docs-example: ([\w-]+)\n(.*?)```", re.DOTALL)
 
 
 def doc_examples(doc: Path = DOC) -> dict[str, str]:

@@ -6,7 +6,9 @@ import temporalio.client
 import temporalio.exceptions
 import temporalio.service
 
+from temporal_runtime._internal._codec import PAYLOAD_CODEC_ERROR
 from temporal_runtime.errors import (
+    PayloadCodecError,
     QueryFailedError,
     UpdateFailedError,
     WorkflowAlreadyStartedError,
@@ -93,6 +95,8 @@ def translate(
     ids = {"workflow_id": workflow_id, "workflow_type": workflow_type, "method": method}
     if isinstance(err, temporalio.client.WorkflowFailureError):
         return workflow_failed(err, workflow_id=workflow_id, workflow_type=workflow_type, method=method)
+    if isinstance(err, temporalio.exceptions.ApplicationError) and err.type == PAYLOAD_CODEC_ERROR:
+        return PayloadCodecError(f"{action} on workflow {workflow_id!r}: {err.message}", **ids)
     if isinstance(err, temporalio.exceptions.WorkflowAlreadyStartedError):
         return WorkflowAlreadyStartedError(
             f"workflow id {workflow_id!r} is already in use by a {err.workflow_type} run; pass "

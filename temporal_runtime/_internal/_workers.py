@@ -41,6 +41,8 @@ DEFAULT_PASSTHROUGH = (
 )
 
 Plan = dict[str, tuple[list[WorkflowDefinition], list[ActivityDefinition]]]
+# What TemporalEngine(interceptors=...) takes: client interceptors, worker ones, or both in one.
+AnyInterceptor = temporalio.client.Interceptor | temporalio.worker.Interceptor
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,6 @@ class WorkerSettings:
     activity_threads: int
     worker_options: Mapping[str, Any] = field(default_factory=dict[str, Any])
     deployment: DeploymentDefaults = field(default_factory=DeploymentDefaults)
-    interceptors: tuple[temporalio.worker.Interceptor, ...] = ()
 
 
 def _is_module_level(wf: WorkflowDefinition) -> bool:
@@ -131,27 +132,27 @@ class ConfigInterceptor(temporalio.worker.Interceptor):
 
 
 def split_interceptors(
-    interceptors: Iterable[temporalio.client.Interceptor | temporalio.worker.Interceptor],
-) -> tuple[list[temporalio.client.Interceptor], tuple[temporalio.worker.Interceptor, ...]]:
-    """An engine's interceptors for its client, and those only its workers take.
+    interceptors: Iterable[AnyInterceptor], worker_options: Mapping[str, Any] | None
+) -> tuple[list[temporalio.client.Interceptor], dict[str, Any]]:
+    """An engine's interceptors for its client, and its worker options with the worker-only ones.
 
     temporalio hands the client's interceptors that are also worker interceptors (as
-    `ContextPropagator`) to every worker of that client, so those go to the client alone.
+    `ContextPropagator`) to every worker of that client, so those go to the client alone; the
+    others join the ``interceptors`` of `worker_options`, which `build_workers` adds.
     """
     given = list(interceptors)
     for item in given:
-        if not isinstance(item, temporalio.client.Interceptor | temporalio.worker.Interceptor):  # pyright: ignore[reportUnnecessaryIsInstance]
+        if not isinstance(item, AnyInterceptor):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ConfigError(
                 f"TemporalEngine(interceptors=...): {item!r} is not an interceptor; give "
                 "temporal_runtime.ContextPropagator(...) or a temporalio client/worker Interceptor"
             )
     client = [i for i in given if isinstance(i, temporalio.client.Interceptor)]
-    worker = tuple(
-        i
-        for i in given
-        if isinstance(i, temporalio.worker.Interceptor) and not isinstance(i, temporalio.client.Interceptor)
-    )
-    return client, worker
+    options = dict(worker_options or {})
+    worker_only = [i for i in given if not isinstance(i, temporalio.client.Interceptor)]
+    if worker_only:
+        options["interceptors"] = [*worker_only, *options.get("interceptors", ())]
+    return client, options
 
 
 def sandbox_runner(passthrough_modules: Iterable[str]) -> SandboxedWorkflowRunner:
@@ -194,7 +195,7 @@ def build_workers(
         # The user's worker_options win over everything the engine sets, key by key; their
         # interceptors run beside the engine's own.
         user = dict(settings.worker_options)
-        extra = [*interceptors, *settings.interceptors, *user.pop("interceptors", ())]
+        extra = [*interceptors, *user.pop("interceptors", ())]
         options: dict[str, Any] = {
             "task_queue": queue,
             "workflows": [cast(type, wf.adapter) for wf in workflows],

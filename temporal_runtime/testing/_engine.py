@@ -10,16 +10,19 @@ from typing import Any
 
 import temporalio.client
 import temporalio.common
+import temporalio.converter
 import temporalio.exceptions
 import temporalio.service
 
 from temporal_runtime._internal import _envelope, _registry
+from temporal_runtime._internal._codec import resolve_codec
 from temporal_runtime._internal._failures import translate
 from temporal_runtime._internal._handles import RawWorkflowHandle
 from temporal_runtime._internal._surface import EngineSurface
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.client import ExecutionStatus, WorkflowStatus
+from temporal_runtime.codec import PayloadCodec
 from temporal_runtime.config import RuntimeConfig, current_config, to_timedelta
 from temporal_runtime.errors import RegistrationError
 from temporal_runtime.options import StartOptions
@@ -82,7 +85,7 @@ class _InMemoryWorkflowHandle:
             raise temporalio.service.RPCError(
                 "workflow execution already completed", temporalio.service.RPCStatusCode.NOT_FOUND, b""
             )
-        payload = json_round_trip(list(args), f"the arguments of signal '{name}'")
+        payload = json_round_trip(list(args), f"the arguments of signal '{name}'", self._scheduler.codec)
         self._scheduler.deliver_signal(execution, name, payload)
         # Let the handler start, so a query right after the signal sees its first effects.
         await asyncio.sleep(0)
@@ -90,13 +93,17 @@ class _InMemoryWorkflowHandle:
     async def query(self, name: str, /, *, args: Sequence[Any]) -> Any:
         execution = self._execution()
         return self._scheduler.query(
-            execution, name, json_round_trip(list(args), f"the arguments of query '{name}'")
+            execution,
+            name,
+            json_round_trip(list(args), f"the arguments of query '{name}'", self._scheduler.codec),
         )
 
     async def execute_update(self, name: str, /, *, args: Sequence[Any]) -> Any:
         execution = self._execution()
         return await self._scheduler.update(
-            execution, name, json_round_trip(list(args), f"the arguments of update '{name}'")
+            execution,
+            name,
+            json_round_trip(list(args), f"the arguments of update '{name}'", self._scheduler.codec),
         )
 
     async def cancel(self) -> None:
@@ -125,7 +132,11 @@ class InMemoryEngine(EngineSurface):
     and results make the same JSON round trip as on a server (Pydantic payload converter) and
     are validated the same way. Activities run their real implementation unless replaced by
     a fake in `activities` (keyed by the activity object or its name); each attempt is
-    recorded (`calls`). Retry policies and start-to-close timeouts are honoured.
+    recorded (`calls`). Retry policies and start-to-close timeouts are honoured. A `codec`
+    (else the configured one, as on `TemporalEngine`) encodes and decodes every payload of
+    that round trip; it must not wait for I/O, and one that cannot decode what it encoded
+    fails the call or the run at that point (on a server, such a start succeeds and the
+    workflow fails).
 
     Time is virtual, as on Temporal's time-skipping test server: while a caller awaits a
     workflow's result or an update, `sleep`, timers and ``.after(n)`` delays complete at
@@ -168,6 +179,7 @@ class InMemoryEngine(EngineSurface):
         max_activity_attempts: int = 100,
         deadlock_grace: float = 0.02,
         config: RuntimeConfig | None = None,
+        codec: PayloadCodec | temporalio.converter.PayloadCodec | None = None,
     ) -> None:
         fakes: dict[str, Callable[..., Any]] = {}
         for key, fake in (activities or {}).items():
@@ -191,6 +203,7 @@ class InMemoryEngine(EngineSurface):
             max_activity_attempts=max_activity_attempts,
             deadlock_grace=deadlock_grace,
             runtime=lambda scheduler, execution: InMemoryWorkflowRuntime(scheduler, execution, config_used),
+            codec=resolve_codec(codec, self.config),
         )
 
     # -- the backend of the calling surface ------------------------------------------------
@@ -220,7 +233,8 @@ class InMemoryEngine(EngineSurface):
         task_queue: str,
     ) -> RawWorkflowHandle:
         options = dataclasses.replace(options, workflow_id=workflow_id, task_queue=task_queue)
-        encoded = json_round_trip(envelope, f"the input of {workflow.name}")
+        codec = self._scheduler.codec
+        encoded = json_round_trip(envelope, f"the input of {workflow.name}", codec)
         method = workflow.method(encoded["method"])
         existing = self._scheduler.executions.get(workflow_id)
         if existing is not None and self._conflict(existing, options):
@@ -233,7 +247,7 @@ class InMemoryEngine(EngineSurface):
             workflow,
             method=method,
             envelope=encoded,
-            memo=json_round_trip(memo, f"the memo of {workflow.name}"),
+            memo=json_round_trip(memo, f"the memo of {workflow.name}", codec),
             options=options,
             search_attributes=attributes,
         )

@@ -19,6 +19,7 @@ import temporalio.exceptions
 import temporalio.workflow
 
 from temporal_runtime._internal import _dispatch, _envelope, _registry
+from temporal_runtime._internal._codec import TemporalCodec
 from temporal_runtime._internal._runtime import ContinueAsNew, WorkflowRuntime
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.client import ExecutionStatus
@@ -56,8 +57,10 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         max_activity_attempts: int,
         deadlock_grace: float,
         runtime: RuntimeFactory,
+        codec: TemporalCodec | None = None,
     ) -> None:
         super().__init__()
+        self.codec = codec
         self.clock = VirtualClock(start_time)
         self.fakes = dict(fakes)
         self.max_activity_attempts = max_activity_attempts
@@ -160,7 +163,7 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
             coro = _dispatch.run_entry(instance, method, kwargs)
             limit = execution.options.task_timeout
             value = await (TaskTimed(coro, limit, execution.label) if limit else coro)
-            result = json_round_trip(value, f"the result of {execution.label}")
+            result = json_round_trip(value, f"the result of {execution.label}", self.codec)
         except ContinuedAsNew as request:
             try:
                 self.continue_as_new(execution, request.request)
@@ -250,7 +253,9 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         attributes and execution deadline, and gets a fresh instance, run id and history.
         """
         definition = _registry.workflows.require(request.workflow)
-        envelope = json_round_trip(dict(request.envelope), f"the continue-as-new input of {execution.label}")
+        envelope = json_round_trip(
+            dict(request.envelope), f"the continue-as-new input of {execution.label}", self.codec
+        )
         execution.close(ExecutionStatus.CONTINUED_AS_NEW, self.clock.now)
         # Cancellation requested on the old run is not carried: the old run consumed it.
         return self._next_run(execution, definition, envelope, {**execution.memo, **request.memo})
@@ -284,7 +289,9 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         workflow, or a closed one that the id reuse policy does not allow to reuse).
         """
         definition = _registry.workflows.require(workflow)
-        encoded = json_round_trip(dict(envelope), f"the input of child workflow {definition.name}")
+        encoded = json_round_trip(
+            dict(envelope), f"the input of child workflow {definition.name}", self.codec
+        )
         method = definition.method(encoded["method"])
         workflow_id = options.workflow_id or _envelope.default_workflow_id(
             definition.name, method.name, uuid.uuid4()

@@ -20,6 +20,7 @@ import temporalio.exceptions
 from temporalio.testing import ActivityEnvironment
 
 from temporal_runtime._internal._activity_defn import ActivityDefinition
+from temporal_runtime._internal._codec import TemporalCodec
 from temporal_runtime.options import ActivityOptions
 from temporal_runtime.testing._clock import VirtualClock
 from temporal_runtime.testing._memory_state import (
@@ -61,6 +62,7 @@ class ActivityRunner:
     fakes: dict[str, Callable[..., Any]]
     calls: list[ActivityCall]
     max_activity_attempts: int
+    codec: TemporalCodec | None
     _busy: int
     _progress: int
     _activity_done: asyncio.Event | None
@@ -81,7 +83,7 @@ class ActivityRunner:
         fake = self.fakes.get(defn.name)
         payloads: tuple[Any, ...] = ()
         if defn.takes_args:
-            payloads = (json_round_trip(args, f"the input of activity '{defn.name}'"),)
+            payloads = (json_round_trip(args, f"the input of activity '{defn.name}'", self.codec),)
         policy = options.retry_policy or temporalio.common.RetryPolicy()
         deadline = self.clock.now + options.schedule_to_close if options.schedule_to_close else None
         attempt = 0
@@ -214,4 +216,4 @@ class ActivityRunner:
                 self._activity_done.set()
         value = defn.check_result(value)
         call.result = value
-        return json_round_trip(value, f"the result of activity '{defn.name}'")
+        return json_round_trip(value, f"the result of activity '{defn.name}'", self.codec)

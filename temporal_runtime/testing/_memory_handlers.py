@@ -17,6 +17,7 @@ import temporalio.client
 import temporalio.exceptions
 
 from temporal_runtime._internal import _dispatch
+from temporal_runtime._internal._codec import TemporalCodec
 from temporal_runtime.testing._memory_state import Execution, as_failure, describe, json_round_trip
 
 logger = logging.getLogger("temporal_runtime.testing")
@@ -25,6 +26,7 @@ logger = logging.getLogger("temporal_runtime.testing")
 class HandlerDelivery:
     """The handler side of the scheduler (a base class of `Scheduler`)."""
 
+    codec: TemporalCodec | None
     _progress: int
 
     def recheck(self, execution: Execution | None = None) -> bool:
@@ -93,7 +95,7 @@ class HandlerDelivery:
             value = _dispatch.query(execution.instance, handler, args)
         except Exception as err:
             raise temporalio.client.WorkflowQueryFailedError(describe(as_failure(err))) from err
-        return json_round_trip(value, f"the result of query '{name}'")
+        return json_round_trip(value, f"the result of query '{name}'", self.codec)
 
     async def update(self, execution: Execution, name: str, args: list[Any]) -> Any:
         """Validate, run and answer update `name` (raising `WorkflowUpdateFailedError` as a server would)."""
@@ -135,4 +137,4 @@ class HandlerDelivery:
         failed = task.exception()
         if failed is not None:
             raise temporalio.client.WorkflowUpdateFailedError(as_failure(failed))
-        return json_round_trip(task.result(), f"the result of update '{name}'")
+        return json_round_trip(task.result(), f"the result of update '{name}'", self.codec)

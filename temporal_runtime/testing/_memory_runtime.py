@@ -238,7 +238,7 @@ class InMemoryChildRun:
                 f"cannot signal child {run.label}: it has already closed ({run.status.value})",
                 type="ExternalWorkflowExecutionNotFound",
             )
-        payload = json_round_trip(list(args), f"the arguments of signal '{name}'")
+        payload = json_round_trip(list(args), f"the arguments of signal '{name}'", self._scheduler.codec)
         self._scheduler.deliver_signal(run, name, payload)
         await asyncio.sleep(0)
 

@@ -17,6 +17,7 @@ from typing import Any
 import temporalio.exceptions
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from temporal_runtime._internal._codec import TemporalCodec, through_codec
 from temporal_runtime._internal._runtime import ContinueAsNew
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.client import ExecutionStatus
@@ -26,8 +27,12 @@ CONVERTER = pydantic_data_converter.payload_converter
 _wait_keys = itertools.count()
 
 
-def json_round_trip(value: Any, what: str) -> Any:
-    """Encode `value` as the worker/client would, and decode it back to plain JSON values."""
+def json_round_trip(value: Any, what: str, codec: TemporalCodec | None = None) -> Any:
+    """Encode `value` as the worker/client would, and decode it back to plain JSON values.
+
+    With the engine's `codec`, the payloads go through its encode and then its decode, as
+    between a client and a worker.
+    """
     try:
         payloads = CONVERTER.to_payloads([value])
     except Exception as err:
@@ -35,6 +40,8 @@ def json_round_trip(value: Any, what: str) -> Any:
             f"{what} cannot be serialized for Temporal ({type(err).__name__}: {err}); use "
             "JSON-compatible values or Pydantic models"
         ) from err
+    if codec is not None:
+        payloads = through_codec(codec, payloads, what)
     return CONVERTER.from_payloads(payloads, None)[0]
 
 

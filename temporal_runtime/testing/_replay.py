@@ -11,10 +11,13 @@ from typing import Any
 
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import PayloadCodec as TemporalPayloadCodec
 from temporalio.worker import Replayer
 
 from temporal_runtime._internal import _envelope, _registry
+from temporal_runtime._internal._codec import as_temporal, data_converter
 from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, sandbox_runner
+from temporal_runtime.codec import PayloadCodec
 from temporal_runtime.engine import TemporalEngine
 from temporal_runtime.errors import TemporalRuntimeError
 
@@ -118,11 +121,13 @@ async def replay_history(
     workflow: type[Any] | str,
     *,
     workflow_id: str | None = None,
+    codec: PayloadCodec | TemporalPayloadCodec | None = None,
 ) -> None:
     """Replay a recorded history (JSON text, a dict, or a file path) with the current code.
 
     Raises `ReplayError` naming the workflow, the entry method and the event where the
-    code diverged when it is no longer deterministic.
+    code diverged when it is no longer deterministic. A history recorded with a payload
+    codec (`EncryptionCodec`) needs that `codec` to be read.
 
     Example:
         >>> async def test_orders_replay():  # doctest: +SKIP
@@ -133,7 +138,7 @@ async def replay_history(
     workflow_id = workflow_id or str(data.get("workflowId") or f"replay-{definition.name}")
     replayer = Replayer(
         workflows=[definition.adapter] if definition.adapter is not None else [],
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(as_temporal(codec)),
         workflow_runner=sandbox_runner(DEFAULT_PASSTHROUGH),
     )
     events_only = {k: v for k, v in data.items() if k != "workflowId"}
@@ -173,7 +178,8 @@ async def _fetch(engine: TemporalEngine, workflow_id: str) -> WorkflowHistory:
 async def replay(engine: TemporalEngine, workflow_id: str, workflow: type[Any] | str | None = None) -> None:
     """Fetch a workflow's history from the server and replay it with the current code.
 
-    `workflow` defaults to the class registered under the history's workflow type.
+    `workflow` defaults to the class registered under the history's workflow type; the
+    engine's payload codec, if any, reads the history.
 
     Example:
         >>> async def test_replays(engine):  # doctest: +SKIP
@@ -184,7 +190,8 @@ async def replay(engine: TemporalEngine, workflow_id: str, workflow: type[Any] |
     history = await _fetch(engine, workflow_id)
     data: dict[str, Any] = json.loads(history.to_json())
     target = workflow if workflow is not None else (_workflow_type(data) or "")
-    await replay_history(data, target, workflow_id=workflow_id)
+    codec = engine.client.data_converter.payload_codec
+    await replay_history(data, target, workflow_id=workflow_id, codec=codec)
 
 
 async def export_history(engine: TemporalEngine, workflow_id: str, path: str | os.PathLike[str]) -> Path:

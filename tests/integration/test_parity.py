@@ -333,12 +333,16 @@ async def test_search_attributes_at_start(engine: Engine, parity_search_attribut
         await ParityOrders.client(engine).with_options(search_attributes={key: "acme"}).async_.process(ORDER)
     )
     await handle.result()
-    found: Any
-    if is_memory(engine):
-        # In memory there is no visibility store; the engine reads them back directly.
-        assert isinstance(engine, InMemoryEngine)
-        found = engine.search_attributes(handle.id)[parity_search_attribute]
-    else:
-        found = (await handle.raw.describe()).typed_search_attributes.get(key)
-    assert found == "acme"
+    # By name, `search_attributes` is a start option too (it used to land in the method's kwargs).
+    by_name = await engine.start_method(ParityOrders, "process", ORDER, search_attributes={key: "zenith"})
+    await by_name.result()
+    found: list[Any] = []
+    for started in (handle, by_name):
+        if is_memory(engine):
+            # In memory there is no visibility store; the engine reads them back directly.
+            assert isinstance(engine, InMemoryEngine)
+            found.append(engine.search_attributes(started.id)[parity_search_attribute])
+        else:
+            found.append((await started.raw.describe()).typed_search_attributes.get(key))
+    assert found == ["acme", "zenith"]
     await asyncio.sleep(0)

@@ -12,10 +12,12 @@ import temporal_runtime
 
 TOP_LEVEL = [
     "Activity", "ActivityError", "ActivityInfo", "ApplicationError", "ChildHandle",
-    "ChildWorkflowError", "ConfigError", "ContextPropagator", "DevServer", "EngineError",
+    "ChildWorkflowError", "ConfigError", "ContextPropagator", "DevServer", "EncryptionCodec",
+    "EngineError",
     "EngineNotStartedError",
     "EngineState", "EngineStateError", "ExecutionStatus", "HealthStatus", "MethodHandle",
-    "NotInWorkflowError", "OptionError", "ParentClosePolicy", "QueryFailedError", "QuietSaga",
+    "NotInWorkflowError", "OptionError", "ParentClosePolicy", "Payload", "PayloadCodec",
+    "PayloadCodecError", "QueryFailedError", "QuietSaga",
     "RegistrationError", "RetryPolicy", "RuntimeConfig", "Saga", "ScheduleHandle", "ScheduleInfo",
     "ScheduleOverlapPolicy", "SearchAttributeKey", "StartOptions", "TLSConfig", "TemporalEngine",
     "TemporalRuntimeError", "UnknownActivityError", "UnknownMethodError", "UnknownWorkflowError",
