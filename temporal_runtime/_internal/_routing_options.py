@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import temporalio.client
 import temporalio.common
 
+from temporal_runtime._internal._codec import readable
 from temporal_runtime.errors import OptionError
 
 # Temporal's own limits: a fairness key is at most 64 bytes; weights are clamped to this range.
@@ -97,8 +98,9 @@ async def routing_fields(description: temporalio.client.WorkflowExecutionDescrip
     weight = info.priority.fairness_weight
     version = info.versioning_info.deployment_version
     return {
-        "summary": await description.static_summary(),
-        "details": await description.static_details(),
+        # Encoded with the starter's payload codec, which may not be this engine's.
+        "summary": await readable(description.static_summary(), None),
+        "details": await readable(description.static_details(), None),
         "priority": info.priority.priority_key or None,
         "fairness_key": info.priority.fairness_key or None,
         # The server keeps a 32-bit float: 0.3 comes back as 0.30000001192...

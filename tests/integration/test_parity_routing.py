@@ -13,9 +13,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from temporal_runtime import OptionError, TemporalEngine
+from temporal_runtime import EncryptionCodec, ExecutionStatus, OptionError, TemporalEngine
 from temporal_runtime.testing import InMemoryEngine
 from temporal_runtime.testing.pytest_plugin import SharedDevServer
 from tests.integration._temporal_cli import temporal_cli
@@ -157,3 +159,35 @@ def test_bad_routing_options_are_refused_when_given(
 ) -> None:
     with pytest.raises(OptionError, match=message):
         RoutingChild.client(engine).with_options(**options)
+
+
+async def test_with_a_payload_codec_the_summary_is_encrypted_and_reads_back(
+    dev_server: SharedDevServer, task_queue: str
+) -> None:
+    codec = EncryptionCodec({"k1": EncryptionCodec.generate_key()})
+    async with TemporalEngine(
+        url=dev_server.address, task_queue=task_queue, workflows=[RoutingChild], codec=codec
+    ) as engine:
+        handle = await RoutingChild.client(engine).with_options(details="for **acme**").async_.work("c")
+        assert await handle.result(timeout=30) == "c"
+        status = await handle.status()
+        assert (status.summary, status.details) == ("work", "for **acme**")
+        # The server (and the Web UI without the codec server) sees ciphertext only.
+        raw = await engine.client.workflow_service.describe_workflow_execution(
+            DescribeWorkflowExecutionRequest(
+                namespace=engine.namespace, execution=WorkflowExecution(workflow_id=handle.id)
+            )
+        )
+        stored = raw.execution_config.user_metadata
+        assert b"acme" not in stored.details.data and b"work" not in stored.summary.data
+    # An engine with other keys still describes the run, without the text it cannot read.
+    other_keys = EncryptionCodec({"k2": EncryptionCodec.generate_key()})
+    async with TemporalEngine(
+        url=dev_server.address, task_queue=task_queue, start_worker=False, codec=other_keys
+    ) as other:
+        unreadable = await other.get_status(handle.id)
+    assert (unreadable.summary, unreadable.details, unreadable.status) == (
+        None,
+        None,
+        ExecutionStatus.COMPLETED,
+    )
