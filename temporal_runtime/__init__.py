@@ -37,10 +37,12 @@ from temporal_runtime.common import (
     RetryPolicy,
     SearchAttributeKey,
     TLSConfig,
+    VersioningBehavior,
     WorkflowIDConflictPolicy,
     WorkflowIDReusePolicy,
 )
 from temporal_runtime.config import RuntimeConfig, load_config
+from temporal_runtime.context import ContextPropagator
 from temporal_runtime.devserver import DevServer
 from temporal_runtime.encryption import EncryptionCodec
 from temporal_runtime.engine import TemporalEngine
@@ -99,6 +101,7 @@ __all__ = [
     "ChildHandle",
     "ChildWorkflowError",
     "ConfigError",
+    "ContextPropagator",
     "DevServer",
     "EncryptionCodec",
     "EngineError",
@@ -141,6 +144,7 @@ __all__ = [
     "UpdateHandle",
     "UpdateMethod",
     "WithStartWorkflowOperation",
+    "VersioningBehavior",
     "Workflow",
     "WorkflowAlreadyStartedError",
     "WorkflowCancelled",

@@ -122,6 +122,14 @@ class WorkflowStatus(BaseModel):
     memo: dict[str, Any] = {}
     search_attributes: dict[str, Any] = {}
     pending_activities: list[PendingActivity] = []
+    # Routing and user metadata, as the start set them (a child inherits its parent's priority).
+    summary: str | None = None
+    details: str | None = None
+    priority: int | None = None
+    fairness_key: str | None = None
+    fairness_weight: float | None = None
+    # The worker deployment version the run is on (``<name>.<build_id>``), with worker versioning.
+    deployment_version: str | None = None
 
     @property
     def is_running(self) -> bool:

@@ -61,8 +61,9 @@ class DurablePatterns:
         it, cancel it). The options (`ChildOptionsKwargs`, here or via ``.with_options``):
         workflow_id (default ``<type>-<method>-<uuid>``), task_queue (default the child
         class's, else this workflow's), parent_close_policy (`ParentClosePolicy`, default
-        TERMINATE), timeouts, retry_policy, memo, search_attributes, id_reuse_policy. A failed
-        child raises `ChildWorkflowError`.
+        TERMINATE), timeouts, retry_policy, memo, search_attributes, id_reuse_policy, priority /
+        fairness_key / fairness_weight (default: this workflow's), summary (default: the child's
+        entry method) and details. A failed child raises `ChildWorkflowError`.
 
         Example:
             >>> from temporal_runtime import Workflow, WorkflowCancelled

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import temporalio.workflow as twf
-from temporalio.common import RawValue
+from temporalio.common import RawValue, VersioningBehavior
 from temporalio.exceptions import ApplicationError
 
 from temporal_runtime._internal import _dispatch, _envelope
@@ -140,4 +140,5 @@ def build_adapter(defn: WorkflowDefinition) -> type:
         attr = f"_{handler.kind}_{handler.attr}"
         namespace[attr] = _belong(makers[handler.kind](handler), defn, attr)
     adapter = type(defn.adapter_name, (), namespace)
-    return twf.defn(name=defn.name)(adapter)
+    versioning = defn.versioning or VersioningBehavior.UNSPECIFIED
+    return twf.defn(name=defn.name, versioning_behavior=versioning)(adapter)

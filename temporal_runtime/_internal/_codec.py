@@ -92,14 +92,19 @@ def data_converter(codec: TemporalCodec | None) -> temporalio.converter.DataConv
     return dataclasses.replace(pydantic_data_converter, payload_codec=codec)
 
 
-async def readable_memo(desc: temporalio.client.WorkflowExecutionDescription) -> dict[str, Any]:
-    """A run's memo, or {} when the engine's codec cannot read it: its status still tells the rest."""
+async def readable(read: Coroutine[Any, Any, T], unreadable: T) -> T:
+    """What `read` decodes, or `unreadable` when the engine's codec cannot: a status still tells the rest."""
     try:
-        return dict(await desc.memo())
+        return await read
     except ApplicationError as err:
         if err.type != PAYLOAD_CODEC_ERROR:
             raise
-        return {}
+        return unreadable
+
+
+async def readable_memo(desc: temporalio.client.WorkflowExecutionDescription) -> dict[str, Any]:
+    """A run's memo, or {} when the engine's codec cannot read it."""
+    return dict(await readable(desc.memo(), {}))
 
 
 def _imported(path: str) -> AnyCodec:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,10 +12,13 @@ import temporalio.common
 import temporalio.converter
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from temporal_runtime._internal import _envelope
 from temporal_runtime._internal._failures import failure_label
 from temporal_runtime.activity_handle import PendingActivity
+from temporal_runtime.handle import ExecutionStatus
 
 _STATE_PREFIX = "PENDING_ACTIVITY_STATE_"
+logger: logging.Logger = logging.getLogger("temporal_runtime.engine")
 
 
 def search_attributes(desc: temporalio.client.WorkflowExecutionDescription) -> dict[str, Any]:
@@ -59,3 +63,24 @@ async def pending_activities(
             )
         )
     return found
+
+
+def status_name(status: temporalio.client.WorkflowExecutionStatus | None) -> ExecutionStatus:
+    """Temporal's execution status, by name (UNKNOWN for one this library does not know)."""
+    if status is None:
+        return ExecutionStatus.UNKNOWN
+    return ExecutionStatus.__members__.get(status.name, ExecutionStatus.UNKNOWN)
+
+
+async def method_from_history(handle: temporalio.client.WorkflowHandle[Any, Any]) -> str | None:
+    """The entry method in the start input, for runs started without our memo."""
+    try:
+        async for event in handle.fetch_history_events(page_size=1):
+            payloads = list(event.workflow_execution_started_event_attributes.input.payloads)
+            converter = handle._client.data_converter
+            if converter.payload_codec is not None:
+                payloads = await converter.payload_codec.decode(payloads)
+            return _envelope.method_in_payloads(payloads, converter.payload_converter)
+    except Exception:  # the status is still useful without the method
+        logger.debug("cannot read the start input of %s", handle.id, exc_info=True)
+    return None

@@ -65,7 +65,7 @@ async def run_entry(
     except BaseException as err:
         runtime: WorkflowRuntime = getattr(instance, RUNTIME_ATTR)
         if defn.wait_for_handlers and runtime.is_continue_as_new(err) and not runtime.all_handlers_finished():
-            await runtime.wait_until(runtime.all_handlers_finished, None)
+            await runtime.wait_until(runtime.all_handlers_finished, None, None)
         raise
 
 

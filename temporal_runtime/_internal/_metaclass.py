@@ -16,7 +16,7 @@ from temporal_runtime._internal._workflow_defn import (
 )
 from temporal_runtime.errors import RegistrationError
 
-_OPTIONS = frozenset({"name", "task_queue", "abstract", "wait_for_handlers"})
+_OPTIONS = frozenset({"name", "task_queue", "abstract", "wait_for_handlers", "versioning"})
 
 
 class _WorkflowMeta(type):
@@ -25,7 +25,8 @@ class _WorkflowMeta(type):
     Class keywords: ``name=`` (Temporal workflow type, default the class name),
     ``task_queue=`` (default: the engine's), ``abstract=True`` (a base class that is not
     itself a workflow), ``wait_for_handlers=False`` (continue-as-new does not wait for
-    running signal and update handlers; inherited).
+    running signal and update handlers; inherited), ``versioning=`` (a `VersioningBehavior`,
+    for worker deployments).
     """
 
     def __new__(
@@ -50,6 +51,7 @@ class _WorkflowMeta(type):
             wait_for_handlers=bool(
                 options.get("wait_for_handlers", inherited.wait_for_handlers if inherited else True)
             ),
+            versioning=options.get("versioning", inherited.versioning if inherited else None),
         )
         if not definition.abstract:
             adapter = build_adapter(definition)

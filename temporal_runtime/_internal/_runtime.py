@@ -96,12 +96,18 @@ class WorkflowRuntime(Protocol):
         """Run an activity with resolved options; its result converted to its `Result`."""
         ...
 
-    async def sleep(self, duration: timedelta) -> None:
-        """A durable timer."""
+    async def sleep(self, duration: timedelta, summary: str | None) -> None:
+        """A durable timer (`summary`: the one line the Web UI shows on it)."""
         ...
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None:
-        """Wait for `predicate()`; `TimeoutError` after `timeout`."""
+    async def wait_until(
+        self, predicate: Callable[[], bool], timeout: timedelta | None, summary: str | None
+    ) -> None:
+        """Wait for `predicate()`; `TimeoutError` after `timeout` (`summary`: its timer's)."""
+        ...
+
+    def set_current_details(self, details: str) -> None:
+        """Replace the run's current details (what the Web UI shows it doing now)."""
         ...
 
     def now(self) -> datetime:

@@ -106,6 +106,7 @@ def build_schedule(
     start["id"] = options.workflow_id or f"{workflow.name}-{method.name}"
     start["task_queue"] = options.task_queue or workflow.task_queue or default_queue
     start["memo"] = _envelope.start_memo(method.name, options.memo)
+    start.setdefault("static_summary", method.name)  # the Web UI shows which method a run is
     attributes = start.pop("search_attributes", temporalio.common.TypedSearchAttributes.empty)
     action = temporalio.client.ScheduleActionStartWorkflow(
         workflow.name, _envelope.encode(method.name, kwargs), typed_search_attributes=attributes, **start

@@ -48,7 +48,8 @@ def start_request(
         method=method,
         envelope=_envelope.encode(method.name, kwargs),
         memo=_envelope.start_memo(method.name, options.memo),
-        options=options.with_workflow_defaults(config.workflow),
+        # The Web UI's list shows the summary: by default, which entry method runs.
+        options=options.with_workflow_defaults(config.workflow).with_summary(method.name),
         workflow_id=options.workflow_id
         or _envelope.default_workflow_id(workflow.name, method.name, uuid.uuid4()),
         task_queue=options.task_queue or workflow.task_queue or default_queue,

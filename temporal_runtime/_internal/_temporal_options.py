@@ -12,6 +12,7 @@ from typing import Any
 
 import temporalio.common
 
+from temporal_runtime._internal._routing_options import temporal_priority
 from temporal_runtime.options import ActivityOptions, ChildOptions, StartOptions
 
 
@@ -31,6 +32,14 @@ def start_kwargs(options: StartOptions | ChildOptions) -> dict[str, Any]:
         value = getattr(options, name)
         if value is not None:
             given[name] = value
+    # Routing and user metadata.
+    priority = temporal_priority(options)
+    if priority is not None:
+        given["priority"] = priority
+    if options.summary is not None:
+        given["static_summary"] = options.summary
+    if options.details is not None:
+        given["static_details"] = options.details
     return given
 
 
@@ -66,4 +75,7 @@ def activity_kwargs(options: ActivityOptions, *, local: bool) -> dict[str, Any]:
     if not local:
         given["heartbeat_timeout"] = options.heartbeat_timeout
         given["task_queue"] = options.task_queue
+        # Routing (local activities run in the workflow's worker: no queue to order).
+        given["priority"] = temporal_priority(options)
+    given["summary"] = options.summary
     return {k: v for k, v in given.items() if v is not None}

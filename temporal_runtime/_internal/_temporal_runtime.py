@@ -140,11 +140,16 @@ class TemporalWorkflowRuntime:
             return await twf.execute_local_activity(defn.name, args=arg_list, **kwargs)
         return await twf.execute_activity(defn.name, args=arg_list, **kwargs)
 
-    async def sleep(self, duration: timedelta) -> None:
-        await twf.sleep(duration)
+    async def sleep(self, duration: timedelta, summary: str | None) -> None:
+        await twf.sleep(duration, summary=summary)
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None:
-        await twf.wait_condition(predicate, timeout=timeout)
+    async def wait_until(
+        self, predicate: Callable[[], bool], timeout: timedelta | None, summary: str | None
+    ) -> None:
+        await twf.wait_condition(predicate, timeout=timeout, timeout_summary=summary)
+
+    def set_current_details(self, details: str) -> None:
+        twf.set_current_details(details)
 
     def now(self) -> datetime:
         return twf.now()

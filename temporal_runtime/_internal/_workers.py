@@ -21,11 +21,13 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from temporal_runtime._internal import _registry
 from temporal_runtime._internal._activity_defn import ActivityDefinition
+from temporal_runtime._internal._deployment_config import DeploymentDefaults
 from temporal_runtime._internal._processes import ActivityPool, process_pool
 from temporal_runtime._internal._temporal_runtime import CONFIG_EXTERN
+from temporal_runtime._internal._worker_options import deployment_options, tuning_options
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.config import RuntimeConfig
-from temporal_runtime.errors import RegistrationError
+from temporal_runtime.errors import ConfigError, RegistrationError
 
 logger: logging.Logger = logging.getLogger("temporal_runtime.engine")
 
@@ -40,6 +42,8 @@ DEFAULT_PASSTHROUGH = (
 )
 
 Plan = dict[str, tuple[list[WorkflowDefinition], list[ActivityDefinition]]]
+# What TemporalEngine(interceptors=...) takes: client interceptors, worker ones, or both in one.
+AnyInterceptor = temporalio.client.Interceptor | temporalio.worker.Interceptor
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class WorkerSettings:
     worker_options: Mapping[str, Any] = field(default_factory=dict[str, Any])
     # With a number, `def` activities run in a pool of that many processes instead of threads.
     activity_processes: int | None = None
+    deployment: DeploymentDefaults = field(default_factory=DeploymentDefaults)
 
 
 def _is_module_level(wf: WorkflowDefinition) -> bool:
@@ -129,6 +134,30 @@ class ConfigInterceptor(temporalio.worker.Interceptor):
         return None
 
 
+def split_interceptors(
+    interceptors: Iterable[AnyInterceptor], worker_options: Mapping[str, Any] | None
+) -> tuple[list[temporalio.client.Interceptor], dict[str, Any]]:
+    """An engine's interceptors for its client, and its worker options with the worker-only ones.
+
+    temporalio hands the client's interceptors that are also worker interceptors (as
+    `ContextPropagator`) to every worker of that client, so those go to the client alone; the
+    others join the ``interceptors`` of `worker_options`, which `build_workers` adds.
+    """
+    given = list(interceptors)
+    for item in given:
+        if not isinstance(item, AnyInterceptor):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigError(
+                f"TemporalEngine(interceptors=...): {item!r} is not an interceptor; give "
+                "temporal_runtime.ContextPropagator(...) or a temporalio client/worker Interceptor"
+            )
+    client = [i for i in given if isinstance(i, temporalio.client.Interceptor)]
+    options = dict(worker_options or {})
+    worker_only = [i for i in given if not isinstance(i, temporalio.client.Interceptor)]
+    if worker_only:
+        options["interceptors"] = [*worker_only, *options.get("interceptors", ())]
+    return client, options
+
+
 def sandbox_runner(passthrough_modules: Iterable[str]) -> SandboxedWorkflowRunner:
     """temporalio's sandbox, sharing `passthrough_modules` with the host process."""
     restrictions = SandboxRestrictions.default.with_passthrough_modules(*passthrough_modules)
@@ -158,6 +187,7 @@ def build_workers(
         "max_concurrent_workflow_tasks": settings.max_concurrent_workflow_tasks,
         "max_concurrent_local_activities": settings.max_concurrent_local_activities,
     }
+    tuning = tuning_options(config.worker, limits)
     workers: dict[str, Worker] = {}
     for queue, (workflows, activities) in plan.items():
         for wf in workflows:
@@ -182,7 +212,8 @@ def build_workers(
             "workflow_runner": runner,
             "graceful_shutdown_timeout": settings.drain_timeout,
             "interceptors": [ConfigInterceptor(config), *extra],
-            **{k: v for k, v in limits.items() if v},
+            **tuning,
+            **deployment_options(settings.deployment, workflows),
             **user,
         }
         workers[queue] = Worker(client, **options)

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
+from temporalio.common import VersioningBehavior
 
 from temporal_runtime._internal._determinism import SILENCE_NOTE, check_workflow_class
 from temporal_runtime._internal._init_args import init_params
@@ -54,6 +55,7 @@ RESERVED_NAMES = frozenset(
         "upsert_search_attributes",
         "all_handlers_finished",
         "external",
+        "set_current_details",
     }
 )
 
@@ -182,6 +184,8 @@ class WorkflowDefinition:
     init_params: tuple[str, ...] = ()
     # Whether continue-as-new first waits for running signal and update handlers to finish.
     wait_for_handlers: bool = True
+    # How runs move between worker deployment versions (None: the worker's default).
+    versioning: VersioningBehavior | None = None
     adapter: type | None = field(default=None, compare=False)
     # The proxy classes made for this workflow, by proxy kind (see _proxy.proxy_class).
     proxy_classes: dict[type, type] = field(default_factory=dict[type, type], compare=False, repr=False)
@@ -249,10 +253,16 @@ def build_workflow_definition(
     task_queue: str | None,
     abstract: bool,
     wait_for_handlers: bool = True,
+    versioning: Any = None,
 ) -> WorkflowDefinition:
     """Read every method of `cls` once and return its frozen definition (or raise)."""
     wf_name = name or cls.__name__
     problems: list[str] = []
+    if versioning is not None and not isinstance(versioning, VersioningBehavior):
+        problems.append(
+            f"class {cls.__name__}(Workflow, versioning={versioning!r}): give "
+            "VersioningBehavior.PINNED or VersioningBehavior.AUTO_UPGRADE (from temporal_runtime)"
+        )
     own = vars(cls)
     for attr in sorted(RESERVED_NAMES & own.keys()):
         problems.append(
@@ -338,6 +348,7 @@ def build_workflow_definition(
         updates=MappingProxyType(by_kind["update"]),
         init_params=taken,
         wait_for_handlers=wait_for_handlers,
+        versioning=versioning or None,  # UNSPECIFIED (0) is "not set"
     )
 
 

@@ -63,6 +63,8 @@ class InMemoryEngine(InMemoryMessaging):
     run of the same id), memo, search attributes and ``request_eager_start`` (every start is
     eager here); unset options take the defaults of `config`, as on `TemporalEngine`.
     ``cron_schedule`` is refused with `OptionError` (there is no cron scheduler in memory).
+    Priority, fairness and the Web UI's summary and details are recorded (`get_status`,
+    `calls`, `current_details`): with no backlog, nothing to order.
     The lifecycle is the same: ``start()`` (or ``async with``) before use,
     `EngineNotStartedError` after ``stop()``.
 
@@ -248,6 +250,11 @@ class InMemoryEngine(InMemoryMessaging):
             memo=_envelope.user_memo(ex.memo),
             search_attributes=dict(ex.search_attributes),
             pending_activities=pending_activities(ex),
+            summary=ex.options.summary,
+            details=ex.options.details,
+            priority=ex.options.priority,
+            fairness_key=ex.options.fairness_key,
+            fairness_weight=ex.options.fairness_weight,
         )
 
     # -- what tests look at ----------------------------------------------------------------
@@ -311,6 +318,17 @@ class InMemoryEngine(InMemoryMessaging):
             ...     assert engine.search_attributes("order-42") == {"Customer": "acme"}
         """
         return dict(self._execution(workflow_id, run_id).search_attributes)
+
+    def current_details(self, workflow_id: str, run_id: str | None = None) -> str:
+        """What the workflow last said with ``self.set_current_details`` ("" if nothing).
+
+        On a server the Web UI and ``temporal workflow metadata`` show the same text.
+
+        Example:
+            >>> async def demo(engine):  # doctest: +SKIP
+            ...     assert engine.current_details("order-42") == "charging the card"
+        """
+        return self._execution(workflow_id, run_id).current_details
 
     def run_ids(self, workflow_id: str) -> list[str]:
         """Every run id of `workflow_id`, oldest first (continue-as-new and retries add one each).

@@ -154,14 +154,15 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         attempt: int = 1,
         delay: timedelta | None = None,
     ) -> Execution:
-        # A continue-as-new or retry run: same id, queue, search attributes and execution
-        # deadline; a new run id, instance and history.
+        # A continue-as-new or retry run: same id, queue, search attributes, priority and
+        # execution deadline; a new run id, instance and history, and (as on a server) no
+        # summary or details.
         new = self.start(
             definition,
             method=definition.method(envelope["method"]),
             envelope=envelope,
             memo=memo,
-            options=dataclasses.replace(execution.options, start_delay=delay),
+            options=dataclasses.replace(execution.options, start_delay=delay, summary=None, details=None),
             search_attributes=execution.search_attributes,
             attempt=attempt,
             deadline=execution.deadline,
@@ -339,6 +340,12 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
             run_timeout=options.run_timeout,
             task_timeout=options.task_timeout,
             retry_policy=options.retry_policy,
+            # As on a server, a child takes each priority field it does not set from its parent.
+            priority=options.priority or parent.options.priority,
+            fairness_key=options.fairness_key or parent.options.fairness_key,
+            fairness_weight=options.fairness_weight or parent.options.fairness_weight,
+            summary=options.summary,
+            details=options.details,
         )
         child = self.start(
             definition,

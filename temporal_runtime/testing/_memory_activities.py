@@ -147,7 +147,13 @@ class ActivityRunner(AsyncCompletions):
         while True:
             attempt += 1
             call = ActivityCall(
-                defn.name, None, attempt, execution.workflow_id, fake=fake is not None, local=local
+                defn.name,
+                None,
+                attempt,
+                execution.workflow_id,
+                fake=fake is not None,
+                local=local,
+                options=options,
             )
             self.calls.append(call)
             execution.events += 2

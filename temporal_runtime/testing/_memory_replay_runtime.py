@@ -78,10 +78,12 @@ class ReplayRuntime:
         # With no Result type the workflow gets the recorded value itself: a copy, for the next replay.
         return defn.convert_result(copy.deepcopy(raw) if defn.result_adapter is None else raw)
 
-    async def sleep(self, duration: timedelta) -> None:
+    async def sleep(self, duration: timedelta, summary: str | None) -> None:
         await self._replay.awaited(rec.timer_key("sleep", duration.total_seconds()))
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None:
+    async def wait_until(
+        self, predicate: Callable[[], bool], timeout: timedelta | None, summary: str | None
+    ) -> None:
         if predicate():
             return
         condition = self._replay.condition(predicate, "a wait_until condition")
@@ -99,6 +101,9 @@ class ReplayRuntime:
             condition.result()
             return
         timer.result()  # the recorded TimeoutError
+
+    def set_current_details(self, details: str) -> None:
+        del details  # what the Web UI shows: the first run said it already
 
     def now(self) -> datetime:
         return self._replay.now

@@ -105,17 +105,20 @@ class InMemoryWorkflowRuntime:
                 work = recording.awaited(key, work, shared=defn.result_adapter is None)
             return defn.convert_result(await work)
 
-    async def sleep(self, duration: timedelta) -> None:
+    async def sleep(self, duration: timedelta, summary: str | None) -> None:
         self._alive()
-        with self._execution.waiting(f"sleep({duration.total_seconds():g}s)"):
+        what = f"sleep({duration.total_seconds():g}s)" + (f" ({summary})" if summary else "")
+        with self._execution.waiting(what):
             timer = self._scheduler.clock.timer(duration, f"{self._execution.label} sleep")
             await self._recorded(timer, lambda: rec.timer_key("sleep", duration.total_seconds()))
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None:
+    async def wait_until(
+        self, predicate: Callable[[], bool], timeout: timedelta | None, summary: str | None
+    ) -> None:
         self._alive()
         if predicate():
             return
-        what = f"wait_until({describe_predicate(predicate)})"
+        what = f"wait_until({describe_predicate(predicate)})" + (f" ({summary})" if summary else "")
         condition = self._scheduler.condition(self._execution, predicate)
         timer = (
             self._scheduler.clock.timer(timeout, f"{self._execution.label} {what} timeout")
@@ -142,6 +145,9 @@ class InMemoryWorkflowRuntime:
                 condition.cancel()
                 if timer is not None:
                     timer.cancel()
+
+    def set_current_details(self, details: str) -> None:
+        self._execution.current_details = details
 
     def now(self) -> datetime:
         return self._scheduler.clock.now

@@ -25,7 +25,7 @@ from temporal_runtime._internal._failures import remote_traceback
 from temporal_runtime._internal._runtime import ContinueAsNew
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.client import ExecutionStatus
-from temporal_runtime.options import StartOptions
+from temporal_runtime.options import ActivityOptions, StartOptions
 
 if TYPE_CHECKING:
     from temporal_runtime.testing._replay import ReplayError
@@ -181,6 +181,7 @@ class ActivityCall:
         result: What it returned (None while running or when it failed).
         error: ``"Type: message"`` of the failure, or None.
         local: Whether it ran as a local activity (`exec_local`).
+        options: The call's resolved options (timeouts, retry policy, priority, summary, ...).
 
     Example:
         >>> ActivityCall("charge", {"amount": 5}, 1, "order-1").attempt
@@ -195,6 +196,7 @@ class ActivityCall:
     result: Any = None
     error: str | None = None
     local: bool = False
+    options: ActivityOptions = field(default_factory=ActivityOptions)
 
     @property
     def succeeded(self) -> bool:
@@ -269,6 +271,8 @@ class Execution:
     # The first difference its replay found, and whether a caller has been given it.
     replay_error: ReplayError | None = None
     replay_reported: bool = False
+    # What ``set_current_details`` said last (InMemoryEngine.current_details).
+    current_details: str = ""
 
     @property
     def latest(self) -> Execution:
