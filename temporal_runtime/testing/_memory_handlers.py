@@ -13,6 +13,7 @@ import copy
 import inspect
 import logging
 import uuid
+from collections.abc import Awaitable
 from typing import Any, cast
 
 import temporalio.client
@@ -82,9 +83,7 @@ class HandlerDelivery:
             self.fail(execution, err)
             return
         if inspect.isawaitable(result):
-            if recording is not None:
-                # The replay must see the signal where its handler began, not where it came.
-                result = recording.started(result, "signal", name=name, args=kept)
+            result = _started_while_running(execution, result, name, kept)
             task = self.spawn(execution, result, f"signal handler '{name}'")
             task.add_done_callback(lambda t: self._handler_done(execution, t))
         else:
@@ -200,3 +199,18 @@ class InMemoryUpdateHandle:
         if isinstance(self._task, BaseException):
             raise self._task
         return await self._delivery.update_outcome(self._execution, self._name, self._task, patient=patient)
+
+
+async def _started_while_running(execution: Execution, handler: Awaitable[Any], name: str, args: Any) -> Any:
+    """Run an async signal handler, unless its run closed before the handler got to start.
+
+    A server delivers no signal to a closed run; the replay sees the signal where its handler
+    began, not where it came.
+    """
+    if not execution.running:
+        if inspect.iscoroutine(handler):
+            handler.close()
+        return None
+    if execution.recording is not None:
+        execution.recording.deliver("signal", name=name, args=args)
+    return await handler

@@ -73,6 +73,16 @@ def _value(data: bytes | None) -> Any:
     return None if data is None else json.loads(data)
 
 
+def external_signal_key(workflow_id: str, name: str, args: Sequence[Any]) -> Key:
+    """A signal to another workflow, by id: its name and arguments."""
+    return ("external signal", workflow_id, name, json_bytes(list(args), f"the arguments of signal '{name}'"))
+
+
+def external_cancel_key(workflow_id: str) -> Key:
+    """A cancellation request to another workflow, by id."""
+    return ("external cancel", workflow_id)
+
+
 def describe(key: Key) -> str:
     """A command as a `ReplayError` shows it: ``activity 'charge' with input {'amount': 5}``."""
     kind = key[0]
@@ -91,6 +101,10 @@ def describe(key: Key) -> str:
         return f"signal '{key[2]}' to child {key[1]!r} with {shown(_value(key[3]))}"
     if kind == "cancel child":
         return f"cancellation of child {key[1]!r}"
+    if kind == "external signal":
+        return f"signal '{key[2]}' to workflow {key[1]!r} with {shown(_value(key[3]))}"
+    if kind == "external cancel":
+        return f"cancellation of workflow {key[1]!r}"
     if kind == "patch":
         return f"{'deprecate_patch' if key[2] else 'patched'}({key[1]!r})"
     return f"upsert_search_attributes({shown(_value(key[1]))})"

@@ -74,6 +74,7 @@ class _Replay:
         self._signal_tasks: list[asyncio.Task[Any]] = []
         self._update_tasks: list[asyncio.Task[Any]] = []
         self._failure: BaseException | None = None
+        self._history_reads = iter(recording.history_reads)
 
     # -- what the replayed code asks for -------------------------------------------------
 
@@ -81,6 +82,10 @@ class _Replay:
         """Match a command of the replay with the first run's; its future gets the recorded result."""
         if self.closing or self.error is not None:
             raise asyncio.CancelledError("the replay has ended")
+        if self._main is not None and self._main.done():
+            # As in the first run: once the entry method returned the run was closed, and a
+            # handler still running could ask for nothing more.
+            raise asyncio.CancelledError("the run has closed")
         self._issued += 1
         self._recent.append(key)
         for i, command in enumerate(self._open):
@@ -96,6 +101,10 @@ class _Replay:
     async def awaited(self, key: tuple[Any, ...]) -> Any:
         future, _ = self.issue(key)
         return await future
+
+    def history_read(self) -> tuple[int, bool] | None:
+        """What the first run's read of `info` at this point saw of its history, if it read it."""
+        return next(self._history_reads, None)
 
     def condition(self, predicate: Callable[[], bool], what: str) -> asyncio.Future[None]:
         future: asyncio.Future[None] = self._wait(self.loop.create_future(), what)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -55,6 +56,10 @@ class ReplayDriver(Protocol):
 
     def handlers_finished(self) -> bool:
         """Whether every replayed signal and update handler has finished."""
+        ...
+
+    def history_read(self) -> tuple[int, bool] | None:
+        """What the first run's read of `info` at this point saw of its history, if it read it."""
         ...
 
 
@@ -120,7 +125,12 @@ class ReplayRuntime:
         return QUIET
 
     def info(self) -> WorkflowInfo:
-        return self._first.info()
+        info = self._first.info()
+        seen = self._replay.history_read()
+        if seen is None:
+            return info
+        length, suggested = seen
+        return dataclasses.replace(info, history_length=length, continue_as_new_suggested=suggested)
 
     def all_handlers_finished(self) -> bool:
         return self._replay.handlers_finished()
@@ -129,7 +139,7 @@ class ReplayRuntime:
         return isinstance(err, ContinuedAsNew)
 
     def external(self, workflow_id: str, run_id: str | None) -> ReplayExternalRun:
-        return ReplayExternalRun()
+        return ReplayExternalRun(self._replay, workflow_id)
 
     async def start_child(
         self, workflow: str, envelope: Mapping[str, Any], options: ChildOptions
@@ -181,10 +191,16 @@ class ReplayChildRun:
 
 
 class ReplayExternalRun:
-    """Another workflow during a replay: what the first run sent it was sent then, not again."""
+    """Another workflow during a replay: signals and cancellations are commands, as recorded."""
+
+    __slots__ = ("_replay", "_workflow_id")
+
+    def __init__(self, replay: ReplayDriver, workflow_id: str) -> None:
+        self._replay = replay
+        self._workflow_id = workflow_id
 
     async def signal(self, name: str, args: Sequence[Any]) -> None:
-        del name, args
+        await self._replay.awaited(rec.external_signal_key(self._workflow_id, name, args))
 
     async def cancel(self) -> None:
-        return None
+        await self._replay.awaited(rec.external_cancel_key(self._workflow_id))

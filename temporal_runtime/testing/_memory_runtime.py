@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from datetime import datetime, timedelta
 from random import Random
 from typing import Any, NoReturn, TypeVar
@@ -164,6 +164,9 @@ class InMemoryWorkflowRuntime:
     def info(self) -> WorkflowInfo:
         ex = self._execution
         parent = ex.parent
+        suggested = self._suggest_after is not None and ex.events >= self._suggest_after
+        if ex.recording is not None:
+            ex.recording.history_reads.append((ex.events, suggested))
         return WorkflowInfo(
             workflow_id=ex.workflow_id,
             run_id=ex.run_id,
@@ -174,7 +177,7 @@ class InMemoryWorkflowRuntime:
             namespace="default",
             start_time=ex.start_time,
             history_length=ex.events,
-            continue_as_new_suggested=self._suggest_after is not None and ex.events >= self._suggest_after,
+            continue_as_new_suggested=suggested,
             parent=None if parent is None else ParentInfo(parent.workflow_id, parent.run_id, "default"),
         )
 
@@ -359,10 +362,20 @@ class InMemoryExternalRun:
 
     async def signal(self, name: str, args: Sequence[Any]) -> None:
         self._caller.events += 2
+        await self._recorded(rec.external_signal_key(self._workflow_id, name, args), self._signal(name, args))
+
+    async def _signal(self, name: str, args: Sequence[Any]) -> None:
         await signal_run(self._scheduler, self._target("signal"), name, args)
 
     async def cancel(self) -> None:
-        # As on a server: cancelling a workflow that has closed already is no error.
         self._caller.events += 2
+        await self._recorded(rec.external_cancel_key(self._workflow_id), self._cancel())
+
+    async def _cancel(self) -> None:
+        # As on a server: cancelling a workflow that has closed already is no error.
         self._scheduler.request_cancel(self._target("cancel"))
         await asyncio.sleep(0)
+
+    async def _recorded(self, key: tuple[Any, ...], work: Coroutine[Any, Any, None]) -> None:
+        recording = self._caller.recording
+        await (work if recording is None else recording.awaited(key, work))

@@ -110,12 +110,15 @@ class Recording:
     virtual time it happened, as a Temporal history holds them.
     """
 
-    __slots__ = ("_clock", "_seq", "entries")
+    __slots__ = ("_clock", "_seq", "entries", "history_reads")
 
     def __init__(self, clock: Callable[[], datetime]) -> None:
         self._clock = clock
         self._seq = 0
         self.entries: list[Entry] = []
+        # What each read of `info` saw of the history (length, continue-as-new suggested): on a
+        # server a replay reads the same values at the same points, from the same history.
+        self.history_reads: list[tuple[int, bool]] = []
 
     def command(self, key: tuple[Any, ...]) -> int:
         """Record a command; returns its sequence number."""
