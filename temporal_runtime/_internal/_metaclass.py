@@ -9,6 +9,7 @@ import temporalio.workflow
 
 from temporal_runtime._internal import _registry
 from temporal_runtime._internal._adapter import build_adapter
+from temporal_runtime._internal._sandbox_copy import class_print, reuse_workflow
 from temporal_runtime._internal._workflow_defn import (
     DEFINITION_ATTR,
     WorkflowDefinition,
@@ -40,21 +41,30 @@ class _WorkflowMeta(type):
                 f"the options are {sorted(_OPTIONS)}"
             )
         inherited: WorkflowDefinition | None = getattr(cls, DEFINITION_ATTR, None)
-        definition = build_workflow_definition(
-            cls,
-            base=_workflow_base(bases),
-            name=options.get("name"),
-            task_queue=options.get("task_queue", inherited.task_queue if inherited else None),
-            abstract=bool(options.get("abstract", False)),
+        base = _workflow_base(bases)
+        name: str | None = options.get("name")
+        task_queue: str | None = options.get("task_queue", inherited.task_queue if inherited else None)
+        abstract = bool(options.get("abstract", False))
+        fingerprint = class_print(cls, base, (name, task_queue, abstract))
+        in_sandbox = temporalio.workflow.unsafe.in_sandbox()
+        # Inside the sandbox (a re-import for one run) the registered definition serves again
+        # when the class is the same code; anything else is read in full, as outside.
+        definition = (
+            reuse_workflow(cls, base, fingerprint, name or cls_name) if in_sandbox and not abstract else None
         )
-        if not definition.abstract:
-            adapter = build_adapter(definition)
-            object.__setattr__(definition, "adapter", adapter)
+        if definition is None:
+            definition = build_workflow_definition(
+                cls, base=base, name=name, task_queue=task_queue, abstract=abstract
+            )
+            object.__setattr__(definition, "fingerprint", fingerprint)
+            if not abstract:
+                object.__setattr__(definition, "adapter", build_adapter(definition))
+        if definition.adapter is not None:
             module = sys.modules.get(cls.__module__)
             if module is not None:
                 # The worker's sandbox re-imports the adapter by module and name.
-                setattr(module, definition.adapter_name, adapter)
-            if not temporalio.workflow.unsafe.in_sandbox():
+                setattr(module, definition.adapter_name, definition.adapter)
+            if not in_sandbox:
                 _registry.workflows.add(definition.name, definition, definition.origin)
         type.__setattr__(cls, DEFINITION_ATTR, definition)
         return cls

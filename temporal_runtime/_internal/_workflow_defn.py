@@ -168,6 +168,9 @@ class WorkflowDefinition:
     queries: Mapping[str, HandlerDefinition]
     updates: Mapping[str, HandlerDefinition]
     adapter: type | None = field(default=None, compare=False)
+    # What the builder read from the class (see _sandbox_copy.class_print): a copy of the class
+    # re-created inside the workflow sandbox with the same print reuses this definition.
+    fingerprint: tuple[Any, ...] = field(default=(), compare=False, repr=False)
     # The proxy classes made for this workflow, by proxy kind (see _proxy.proxy_class).
     proxy_classes: dict[type, type] = field(default_factory=dict[type, type], compare=False, repr=False)
 
@@ -250,6 +253,45 @@ def _check_init(cls: type) -> str | None:
     )
 
 
+def read_handler(
+    cls: type, attr: str, value: Callable[..., Any], marker: HandlerMarker, problems: list[str]
+) -> HandlerDefinition:
+    """The definition of handler `attr` of `cls` (its problems appended to `problems`)."""
+    qualname = f"{cls.__name__}.{attr}"
+    sig = read_signature(value, where=qualname, skip_self=True, allow_positional_only=True)
+    problems.extend(sig.problems)
+    is_async = inspect.iscoroutinefunction(value)
+    if marker.kind == "update" and not is_async:
+        problems.append(f"{qualname}: an update handler must be 'async def'")
+    return HandlerDefinition(
+        kind=marker.kind,
+        name=marker.name or attr,
+        attr=attr,
+        qualname=qualname,
+        params=sig.params,
+        return_adapter=sig.return_adapter,
+        is_async=is_async,
+        validator=marker.validator,
+    )
+
+
+def read_method(cls: type, attr: str, value: Callable[..., Any], problems: list[str]) -> MethodDefinition:
+    """The definition of entry method `attr` of `cls` (its problems appended to `problems`)."""
+    qualname = f"{cls.__name__}.{attr}"
+    sig = read_signature(value, where=qualname, skip_self=True)
+    problems.extend(sig.problems)
+    params = list(sig.signature.parameters.values())[1:]
+    return MethodDefinition(
+        name=attr,
+        qualname=qualname,
+        params=sig.params,
+        signature=sig.signature.replace(parameters=params),
+        return_annotation=sig.return_annotation,
+        return_adapter=sig.return_adapter,
+        positional_names=tuple(p.name for p in params),
+    )
+
+
 def build_workflow_definition(
     cls: type,
     *,
@@ -277,38 +319,9 @@ def build_workflow_definition(
             continue
         marker: HandlerMarker | None = getattr(value, HANDLER_ATTR, None)
         if marker is not None and inspect.isfunction(value):
-            qualname = f"{cls.__name__}.{attr}"
-            sig = read_signature(value, where=qualname, skip_self=True, allow_positional_only=True)
-            problems.extend(sig.problems)
-            is_async = inspect.iscoroutinefunction(value)
-            if marker.kind == "update" and not is_async:
-                problems.append(f"{qualname}: an update handler must be 'async def'")
-            handlers[attr] = HandlerDefinition(
-                kind=marker.kind,
-                name=marker.name or attr,
-                attr=attr,
-                qualname=qualname,
-                params=sig.params,
-                return_adapter=sig.return_adapter,
-                is_async=is_async,
-                validator=marker.validator,
-            )
-            continue
-        if attr.startswith("_") or not inspect.iscoroutinefunction(value):
-            continue
-        qualname = f"{cls.__name__}.{attr}"
-        sig = read_signature(value, where=qualname, skip_self=True)
-        problems.extend(sig.problems)
-        params = list(sig.signature.parameters.values())[1:]
-        methods[attr] = MethodDefinition(
-            name=attr,
-            qualname=qualname,
-            params=sig.params,
-            signature=sig.signature.replace(parameters=params),
-            return_annotation=sig.return_annotation,
-            return_adapter=sig.return_adapter,
-            positional_names=tuple(p.name for p in params),
-        )
+            handlers[attr] = read_handler(cls, attr, value, marker, problems)
+        elif not attr.startswith("_") and inspect.iscoroutinefunction(value):
+            methods[attr] = read_method(cls, attr, value, problems)
     by_kind: dict[HandlerKind, dict[str, HandlerDefinition]] = {"signal": {}, "query": {}, "update": {}}
     for handler in handlers.values():
         table = by_kind[handler.kind]
