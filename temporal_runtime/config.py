@@ -146,11 +146,18 @@ class WorkflowDefaults(_Section):
 
 
 class WorkerDefaults(_Section):
-    """Concurrency limits and the drain timeout of the engine's workers.
+    """Concurrency limits, the drain timeout and the workflow sandbox of the engine's workers.
+
+    `auto_passthrough` (default on): the sandbox also shares with the process the modules your
+    workflows use that define no workflow and hold nothing a run could change (models,
+    side-effect-free activities), instead of re-importing them for every run; off, it shares
+    only `temporal_runtime`, Pydantic and the engine's `passthrough_modules`.
 
     Example:
         >>> WorkerDefaults(drain_timeout=10).drain_timeout
         datetime.timedelta(seconds=10)
+        >>> WorkerDefaults(auto_passthrough=False).auto_passthrough
+        False
     """
 
     max_concurrent_activities: int | None = Field(default=None, gt=0)
@@ -158,6 +165,7 @@ class WorkerDefaults(_Section):
     max_concurrent_local_activities: int | None = Field(default=None, gt=0)
     activity_threads: int = Field(default=16, gt=0)
     drain_timeout: Duration = timedelta(seconds=30)
+    auto_passthrough: bool = True
 
 
 class RuntimeConfig(_Section):

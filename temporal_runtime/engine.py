@@ -70,7 +70,10 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
     ``tls_server_name``, each overriding its ``TEMPORAL_TLS_*`` / temporal.toml counterpart.
     ``metrics_port`` serves Prometheus metrics on that port; ``tracing=True`` adds temporalio's
     OpenTelemetry interceptor (extra ``otel``). `worker_options` go to every temporalio
-    `Worker` as they are, winning over the engine's own settings.
+    `Worker` as they are, winning over the engine's own settings. The workflow sandbox shares
+    `temporal_runtime`, Pydantic and `passthrough_modules` with the process and, unless
+    ``auto_passthrough=False`` (or ``auto_passthrough = false`` in the worker configuration),
+    the modules your workflows use that define no workflow and are safe to share.
 
     Example:
         >>> engine = TemporalEngine(url="localhost:7233", task_queue="orders", start_worker=False)
@@ -94,6 +97,7 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         activities: Iterable[Activity[Any, Any] | str] | None = None,
         queues: Iterable[str] | None = None,
         passthrough_modules: Iterable[str] = (),
+        auto_passthrough: bool | None = None,
         drain_timeout: float | timedelta | None = None,
         max_concurrent_activities: int | None = None,
         max_concurrent_workflow_tasks: int | None = None,
@@ -133,6 +137,9 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
             # The tracing interceptor's workflow side must share the host's OpenTelemetry context.
             self.passthrough_modules = (*self.passthrough_modules, "opentelemetry")
         worker = self.config.worker
+        self.auto_passthrough: bool = (
+            worker.auto_passthrough if auto_passthrough is None else auto_passthrough
+        )
         self.drain_timeout: timedelta = (
             to_timedelta(drain_timeout) if drain_timeout is not None else worker.drain_timeout
         )
@@ -276,6 +283,7 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
             max_concurrent_local_activities=self.config.worker.max_concurrent_local_activities,
             activity_threads=self.config.worker.activity_threads,
             worker_options=self._worker_options,
+            auto_passthrough=self.auto_passthrough,
         )
 
     def plan_workers(self) -> Plan:

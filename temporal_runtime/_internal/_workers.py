@@ -19,8 +19,9 @@ import temporalio.worker
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from temporal_runtime._internal import _registry
+from temporal_runtime._internal import _passthrough, _registry
 from temporal_runtime._internal._activity_defn import ActivityDefinition
+from temporal_runtime._internal._sandbox_runner import SandboxRunner, cache_reimports
 from temporal_runtime._internal._temporal_runtime import CONFIG_EXTERN
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.config import RuntimeConfig
@@ -56,6 +57,9 @@ class WorkerSettings:
     max_concurrent_local_activities: int | None
     activity_threads: int
     worker_options: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    # Also pass through the modules the served workflows use that define no workflow and
+    # are safe to share (see _passthrough).
+    auto_passthrough: bool = True
 
 
 def _is_module_level(wf: WorkflowDefinition) -> bool:
@@ -126,10 +130,25 @@ class ConfigInterceptor(temporalio.worker.Interceptor):
         return None
 
 
-def sandbox_runner(passthrough_modules: Iterable[str]) -> SandboxedWorkflowRunner:
-    """temporalio's sandbox, sharing `passthrough_modules` with the host process."""
+def sandbox_runner(
+    passthrough_modules: Iterable[str],
+    workflows: Iterable[WorkflowDefinition] = (),
+    *,
+    auto_passthrough: bool,
+) -> SandboxedWorkflowRunner:
+    """The sandbox `workflows` run in: temporalio's, sharing `passthrough_modules` with the
+    process and, with `auto_passthrough`, the modules the workflows use that are safe to share
+    (`_passthrough`); the modules it re-imports are found and compiled once (`_sandbox_runner`)."""
     restrictions = SandboxRestrictions.default.with_passthrough_modules(*passthrough_modules)
-    return SandboxedWorkflowRunner(restrictions=restrictions)
+    classes = [wf.cls for wf in workflows]
+    if classes:
+        shared: list[str] = []
+        reimported: list[str] = []
+        if auto_passthrough:
+            shared, reimported = _passthrough.split_modules(classes, restrictions)
+            restrictions = restrictions.with_passthrough_modules(*shared)
+        cache_reimports([*_passthrough.workflow_modules(classes), *reimported])
+    return SandboxRunner(restrictions=restrictions)
 
 
 def build_workers(
@@ -145,7 +164,8 @@ def build_workers(
         executor = ThreadPoolExecutor(
             max_workers=settings.activity_threads, thread_name_prefix="temporal-activity"
         )
-    runner = sandbox_runner(settings.passthrough_modules)
+    served = [wf for workflows, _ in plan.values() for wf in workflows]
+    runner = sandbox_runner(settings.passthrough_modules, served, auto_passthrough=settings.auto_passthrough)
     limits = {
         "max_concurrent_activities": settings.max_concurrent_activities,
         "max_concurrent_workflow_tasks": settings.max_concurrent_workflow_tasks,
