@@ -44,7 +44,8 @@ async def worker_start(address: str, s: Settings) -> list[Metric]:
     for key, label in labels.items():
         dsl = statistics.median(x[key] for x in samples["dsl"])
         raw = statistics.median(x[key] for x in samples["raw"])
-        target, met = within(dsl, raw, 1.0) if key == "worker_s" else ("", None)
+        # The target is on CPU time: on a shared machine the wall clock also measures the others.
+        target, met = within(dsl, raw, 1.0) if key == "worker_cpu_s" else ("", None)
         metrics.append(
             Metric(
                 "5 worker start",

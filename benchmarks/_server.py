@@ -165,20 +165,13 @@ async def roundtrips(sides: Sides, s: Settings) -> list[Metric]:
     return [
         Metric(
             "3 signal/query",
-            "signal round trip, p50",
+            f"{kind} round trip, p50",
             "ms",
-            percentile(signal["dsl"], 50),
-            percentile(signal["raw"], 50),
+            percentile(v["dsl"], 50),
+            percentile(v["raw"], 50),
             "lower",
-        ),
-        Metric(
-            "3 signal/query",
-            "query round trip, p50",
-            "ms",
-            percentile(query["dsl"], 50),
-            percentile(query["raw"], 50),
-            "lower",
-        ),
+        )
+        for kind, v in (("signal", signal), ("query", query))
     ]
 
 
