@@ -69,7 +69,7 @@ async def throughput(sides: Sides, s: Settings) -> list[Metric]:
             "higher",
             ">= 1.0x raw",
             dsl >= raw,
-            {"rounds": rates},
+            {"median_round_ratio": round_ratios(rates["dsl"], rates["raw"]), "rounds": rates},
         ),
         *_against_baselines("1 throughput", "process CPU per workflow (client + worker)", cpu, _CPU_LIMITS),
     ]

@@ -88,7 +88,8 @@ def _leaves(matcher: SandboxMatcher) -> frozenset[str]:
     names = set(matcher.use) | set(matcher.access)
     for key, child in matcher.children.items():
         below = _leaves(child)
-        names |= {key} if below is _EVERYTHING else below
+        # A child restricted as a whole, or when called (asyncio.wait), is itself the leaf.
+        names |= {key} if below is _EVERYTHING or below == {"__call__"} else below
     return frozenset(names)
 
 

@@ -36,7 +36,8 @@ _files: dict[str, tuple[str, list[str] | None]] = {}
 _codes: dict[str, tuple[int, int, CodeType]] = {}
 
 
-@functools.lru_cache(maxsize=64)
+# One entry per snippet: a few fixed ones, and one import line per workflow class.
+@functools.lru_cache(maxsize=1024)
 def _compiled(code: str) -> CodeType:
     return compile(code, "<string>", "exec")
 

@@ -71,6 +71,7 @@ HELPERS: dict[str, tuple[str, str | None]] = {
     "files": ("def read(path):\n    return open(path).read()\n", "open()"),
     "system": ("import os\n\ndef home():\n    return os.environ['HOME']\n", "it uses os"),
     "counter": ("N = 0\n\ndef bump():\n    global N\n    N += 1\n", "assigns the global N"),
+    "waits": ("import asyncio\n\nasync def both(a):\n    return await asyncio.wait(a)\n", "asyncio.wait"),
     "late_import": ("def later():\n    import random\n    return random.random()\n", "imports random"),
     "relies": ("from HELPER_clock import stamp\n", "which is re-imported"),
     # A cycle: b is judged while a is (a looks shared then), and a turns out to hold state.
