@@ -54,7 +54,8 @@ format: $(STAMP)
 	$(BIN)/ruff format temporal_runtime tests examples benchmarks scripts
 	$(BIN)/ruff check --fix temporal_runtime tests examples benchmarks scripts
 
-# Starts the embedded dev server (Web UI on loopback), runs a worker and a workflow, stops.
+# Runs a worker and a workflow on the embedded dev server; the run stays in .temporal/dev.db,
+# which `make dev` serves with the Web UI.
 demo: $(STAMP)
 	$(BIN)/python -m examples.demo
 

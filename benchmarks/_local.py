@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import statistics
 import uuid
 from typing import Any
@@ -15,6 +16,7 @@ from benchmarks.dsl_workflows import BenchDsl, Ping
 from benchmarks.raw_workflows import RawOneActivity, RawPing
 from temporal_runtime import TemporalEngine
 from temporal_runtime._internal import _envelope
+from temporal_runtime.testing import InMemoryEngine
 
 
 async def client_path(s: Settings) -> list[Metric]:
@@ -108,4 +110,32 @@ async def unit_path(s: Settings) -> list[Metric]:
         for side in order(r):
             samples[side].append(await per_call_us(fns[side], s.unit_calls))
     dsl, raw = statistics.median(samples["dsl"]), statistics.median(samples["raw"])
-    return [Metric("6 unit-test path", "entry method, activity mocked", "us/run", dsl, raw, "lower")]
+    return [
+        Metric("6 unit-test path", "entry method, activity mocked", "us/run", dsl, raw, "lower"),
+        *await _in_memory_runs(s, raw),
+    ]
+
+
+async def _in_memory_runs(s: Settings, raw_mocked: float) -> list[Metric]:
+    """Whole runs on InMemoryEngine, with its replay of each run (the default) and without.
+
+    Raw temporalio has no in-memory engine: its unit test without a server is the mocked
+    entry method, so that is the raw figure of both rows; their difference is the replay's cost.
+    """
+    samples: dict[bool, list[float]] = {True: [], False: []}
+    async with InMemoryEngine(replay=True) as replaying, InMemoryEngine(replay=False) as plain:
+        clients = {True: BenchDsl.client(replaying), False: BenchDsl.client(plain)}
+        runs = {replay: functools.partial(c.one_activity, Ping(n=1)) for replay, c in clients.items()}
+        for run in runs.values():  # warm-up
+            assert (await run()).n == 2
+        for r in range(s.unit_repeats):
+            for replay in (True, False) if r % 2 == 0 else (False, True):
+                samples[replay].append(await per_call_us(runs[replay], s.unit_calls))
+    on, off = statistics.median(samples[True]), statistics.median(samples[False])
+    vs = "vs raw: activity mocked"
+    return [
+        Metric("6 unit-test path", f"InMemoryEngine run, 1 activity, replay on ({vs})", "us/run", on,
+               raw_mocked, "lower", extra={"replay_off_us": off, "replay_cost_us": on - off}),
+        Metric("6 unit-test path", f"InMemoryEngine run, 1 activity, replay off ({vs})", "us/run", off,
+               raw_mocked, "lower"),
+    ]  # fmt: skip

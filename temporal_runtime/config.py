@@ -20,6 +20,9 @@ Example pyproject.toml section::
     [tool.temporal-runtime.retry]
     maximum_attempts = 5
     non_retryable_error_types = ["ValueError"]
+
+    [tool.temporal-runtime.encryption]   # payloads: `temporal_runtime.codec`
+    keys_file = "/run/secrets/payload-keys"
 """
 
 from __future__ import annotations
@@ -31,17 +34,20 @@ import tomllib
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 import temporalio.common
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from temporal_runtime._internal._deployment_config import DeploymentDefaults
+from temporal_runtime.codec import CodecServerSettings, EncryptionSettings
 from temporal_runtime.errors import ConfigError
 
 __all__ = [
     "CONFIG_ENV_VAR",
     "ENV_PREFIX",
     "ActivityDefaults",
+    "DeploymentDefaults",
     "RetryDefaults",
     "RuntimeConfig",
     "WorkerDefaults",
@@ -146,8 +152,13 @@ class WorkflowDefaults(_Section):
 
 
 class WorkerDefaults(_Section):
-    """Concurrency limits, the drain timeout and the workflow sandbox of the engine's workers.
+    """Concurrency limits, tuning, the drain timeout and the workflow sandbox of the engine's workers.
 
+    ``tuner = "resource_based"`` hands out task slots while the process stays under
+    `target_memory_usage` and `target_cpu_usage` (fractions of the machine); the
+    ``max_concurrent_*`` limits then cap each kind of slot. ``poller_autoscaling`` lets the
+    server's feedback scale the number of polls between `min_pollers` and `max_pollers`
+    (starting at `initial_pollers`); without it `max_pollers` caps a fixed number of polls.
     `auto_passthrough` (default on): the sandbox also shares with the process the modules your
     workflows use that define no workflow and hold nothing a run could change (models,
     side-effect-free activities), instead of re-importing them for every run; off, it shares
@@ -156,6 +167,8 @@ class WorkerDefaults(_Section):
     Example:
         >>> WorkerDefaults(drain_timeout=10).drain_timeout
         datetime.timedelta(seconds=10)
+        >>> WorkerDefaults(tuner="resource_based", target_cpu_usage=0.7).target_cpu_usage
+        0.7
         >>> WorkerDefaults(auto_passthrough=False).auto_passthrough
         False
     """
@@ -165,6 +178,14 @@ class WorkerDefaults(_Section):
     max_concurrent_local_activities: int | None = Field(default=None, gt=0)
     activity_threads: int = Field(default=16, gt=0)
     drain_timeout: Duration = timedelta(seconds=30)
+    # Tuning: resource-based slots and poller autoscaling.
+    tuner: Literal["fixed", "resource_based"] = "fixed"
+    target_memory_usage: float = Field(default=0.8, gt=0, le=1)
+    target_cpu_usage: float = Field(default=0.9, gt=0, le=1)
+    poller_autoscaling: bool = False
+    min_pollers: int = Field(default=1, gt=0)
+    initial_pollers: int = Field(default=5, gt=0)
+    max_pollers: int | None = Field(default=None, gt=1)
     auto_passthrough: bool = True
 
 
@@ -179,10 +200,15 @@ class RuntimeConfig(_Section):
     """
 
     task_queue: str = "default"
+    # A payload codec by import path, "module:attribute" (an object, or a class to call).
+    codec: str | None = None
     activity: ActivityDefaults = ActivityDefaults()
     retry: RetryDefaults = RetryDefaults()
     workflow: WorkflowDefaults = WorkflowDefaults()
     worker: WorkerDefaults = WorkerDefaults()
+    deployment: DeploymentDefaults = DeploymentDefaults()
+    encryption: EncryptionSettings = EncryptionSettings()
+    codec_server: CodecServerSettings = CodecServerSettings()
 
 
 def _find_pyproject(start: Path) -> Path | None:

@@ -1,4 +1,4 @@
-"""Load the ``# docs-example: NAME`` code blocks of docs/testing.md as modules."""
+"""Load the ``# docs-example: NAME`` code blocks of the guides (docs/testing.md unless told) as modules."""
 
 from __future__ import annotations
 
@@ -10,17 +10,19 @@ from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "testing.md"
-_BLOCK = re.compile(r"```python\n# docs-example: ([\w-]+)\n(.*?)```", re.DOTALL)
+OPERATIONS = ROOT / "docs" / "operations.md"
+# Python blocks, and TOML ones (a configuration the tests load).
+_BLOCK = re.compile(r"```(?:python|toml)\n# docs-example: ([\w-]+)\n(.*?)```", re.DOTALL)
 
 
-def doc_examples() -> dict[str, str]:
-    return {name: code for name, code in _BLOCK.findall(DOC.read_text())}
+def doc_examples(doc: Path = DOC) -> dict[str, str]:
+    return {name: code for name, code in _BLOCK.findall(doc.read_text())}
 
 
-def load_example(name: str, folder: Path) -> ModuleType:
+def load_example(name: str, folder: Path, doc: Path = DOC) -> ModuleType:
     module_name = f"docs_example_{name.replace('-', '_')}"
     path = folder / f"{module_name}.py"
-    path.write_text(doc_examples()[name])
+    path.write_text(doc_examples(doc)[name])
     spec = importlib.util.spec_from_file_location(module_name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -4,7 +4,9 @@ Its single run input is the envelope (`_envelope`). The run method is declared t
 `RawValue`, so temporalio never decodes the input itself: decoding and validation happen in
 `_envelope.decode`, and every problem with the input fails the workflow with a non-retryable
 `ApplicationError` (type ``InvalidWorkflowInput``) instead of failing workflow tasks forever.
-Handlers are thin: `_dispatch` holds the rules both runtimes share.
+A call the workflow sandbox refuses fails the workflow too, with a message that names the
+method and the helper to use (`_sandbox_errors`). Handlers are thin: `_dispatch` holds the
+rules both runtimes share.
 
 The generated functions read the definition from the class they are called on (`ADAPTED_ATTR`),
 never from a closure, so a class re-created inside the workflow sandbox gets its adapter by
@@ -19,11 +21,16 @@ from collections.abc import Callable
 from typing import Any
 
 import temporalio.workflow as twf
-from temporalio.common import RawValue
+from temporalio.common import RawValue, VersioningBehavior
+from temporalio.exceptions import ApplicationError
 
 from temporal_runtime._internal import _dispatch, _envelope
-from temporal_runtime._internal._temporal_runtime import TemporalWorkflowRuntime
-from temporal_runtime._internal._workflow_defn import HandlerDefinition, WorkflowDefinition
+from temporal_runtime._internal._sandbox_errors import RestrictedWorkflowAccessError, refusal
+from temporal_runtime._internal._temporal_runtime import TemporalWorkflowRuntime, workflow_fake
+from temporal_runtime._internal._workflow_defn import HandlerDefinition, MethodDefinition, WorkflowDefinition
+
+# A run whose input is invalid fails with that error; until it does, its object was never
+# initialised (its `__init__` takes the input), so its handlers must not touch it.
 
 # Where each generated class keeps the `WorkflowDefinition` it serves, and temporalio its own.
 ADAPTED_ATTR = "__temporal_runtime_adapted__"
@@ -34,9 +41,15 @@ def _make_signal(handler: HandlerDefinition) -> Callable[..., Any]:
     attr = handler.attr
 
     async def on_signal(self: Any, *args: Any) -> None:
-        result = _dispatch.signal(self.instance, self.definition.handlers[attr], args, twf.logger)
-        if inspect.isawaitable(result):
-            await result
+        if self.input_error is not None:
+            return
+        found: HandlerDefinition = self.definition.handlers[attr]
+        try:
+            result = _dispatch.signal(self.instance, found, args, twf.logger)
+            if inspect.isawaitable(result):
+                await result
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, found.qualname) from None
 
     return twf.signal(name=handler.name)(on_signal)
 
@@ -45,7 +58,13 @@ def _make_query(handler: HandlerDefinition) -> Callable[..., Any]:
     attr = handler.attr
 
     def on_query(self: Any, *args: Any) -> Any:
-        return _dispatch.query(self.instance, self.definition.handlers[attr], args)
+        if self.input_error is not None:
+            raise self.input_error
+        found: HandlerDefinition = self.definition.handlers[attr]
+        try:
+            return _dispatch.query(self.instance, found, args)
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, found.qualname) from None
 
     return twf.query(name=handler.name)(on_query)
 
@@ -57,10 +76,19 @@ def _make_update(handler: HandlerDefinition) -> Callable[..., Any]:
     # converting them again is cheap, and keeps one path for both runtimes.
     async def on_update(self: Any, *args: Any) -> Any:
         found: HandlerDefinition = self.definition.handlers[attr]
-        return await _dispatch.update(self.instance, found, found.validate_args(args))
+        try:
+            return await _dispatch.update(self.instance, found, found.validate_args(args))
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, found.qualname) from None
 
     def validate(self: Any, *args: Any) -> None:
-        _dispatch.validate_update(self.instance, self.definition.handlers[attr], args)
+        if self.input_error is not None:
+            raise self.input_error
+        found: HandlerDefinition = self.definition.handlers[attr]
+        try:
+            _dispatch.validate_update(self.instance, found, args)
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, found.qualname) from None
 
     update = twf.update(name=handler.name)(on_update)
     update.validator(validate)
@@ -78,28 +106,52 @@ def _belong(fn: Callable[..., Any], defn: WorkflowDefinition, attr: str) -> Call
 def build_adapter(defn: WorkflowDefinition) -> type:
     """Generate the Temporal workflow class for `defn` (named `defn.adapter_name`)."""
 
-    def __init__(self: Any) -> None:
-        self.definition = getattr(self.__class__, ADAPTED_ATTR)
+    def __init__(self: Any, *args: Any) -> None:
+        # With `@workflow.init` (an `__init__` taking entry arguments) temporalio passes the
+        # run's input here too; it is decoded once, and a bad one fails the run, not the task.
+        defn: WorkflowDefinition = getattr(self.__class__, ADAPTED_ATTR)
+        self.definition = defn
         self.runtime = TemporalWorkflowRuntime()
-        self.instance = _dispatch.new_instance(self.definition, self.runtime)
+        input_error: ApplicationError | None = None
+        entry: tuple[MethodDefinition, dict[str, Any]] | None = None
+        if args:
+            try:
+                entry = _envelope.decode(defn, args, twf.payload_converter())
+            except ApplicationError as err:
+                input_error = err
+        self.input_error, self.entry = input_error, entry
+        try:
+            self.instance = _dispatch.new_instance(defn, self.runtime, entry[1] if entry else None)
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, f"{defn.cls.__name__}.__init__") from None
 
     async def run(self: Any, *args: Any) -> Any:
-        method, kwargs = _envelope.decode(self.definition, args, twf.payload_converter())
+        if self.input_error is not None:
+            raise self.input_error
+        defn: WorkflowDefinition = self.definition
+        method, kwargs = self.entry or _envelope.decode(defn, args, twf.payload_converter())
         self.runtime.method = method.name
-        return await _dispatch.run_entry(self.instance, method, kwargs)
+        fake = workflow_fake(defn.name, method.name)
+        try:
+            return await _dispatch.run_entry(self.instance, defn, method, kwargs, fake)
+        except RestrictedWorkflowAccessError as err:
+            raise refusal(err, method.qualname) from None
 
     # temporalio reads hints through inspect.signature/get_type_hints: one RawValue input.
-    run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    signature = inspect.Signature(
         [
             inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
             inspect.Parameter("payload", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=RawValue),
         ]
     )
-    run.__annotations__ = {"payload": RawValue, "return": Any}
+    for fn in (run, __init__):
+        setattr(fn, "__signature__", signature)  # noqa: B010  # not a declared attribute of functions
+        fn.__annotations__ = {"payload": RawValue, "return": Any}
     _belong(run, defn, "run")
+    _belong(__init__, defn, "__init__")
 
     namespace: dict[str, Any] = {
-        "__init__": __init__,
+        "__init__": twf.init(__init__) if defn.init_params else __init__,
         "run": twf.run(run),
         "__module__": defn.cls.__module__,
         "__qualname__": defn.adapter_name,
@@ -111,7 +163,8 @@ def build_adapter(defn: WorkflowDefinition) -> type:
         attr = f"_{handler.kind}_{handler.attr}"
         namespace[attr] = _belong(makers[handler.kind](handler), defn, attr)
     adapter = type(defn.adapter_name, (), namespace)
-    return twf.defn(name=defn.name)(adapter)
+    versioning = defn.versioning or VersioningBehavior.UNSPECIFIED
+    return twf.defn(name=defn.name, versioning_behavior=versioning)(adapter)
 
 
 def copy_adapter(adapter: type, defn: WorkflowDefinition) -> type:

@@ -89,7 +89,7 @@ def _leaves(matcher: SandboxMatcher) -> frozenset[str]:
     for key, child in matcher.children.items():
         below = _leaves(child)
         # A child restricted as a whole, or when called (asyncio.wait), is itself the leaf.
-        names |= {key} if below is _EVERYTHING or below == {"__call__"} else below
+        names |= {key} if below is _EVERYTHING or below == frozenset({"__call__"}) else below
     return frozenset(names)
 
 

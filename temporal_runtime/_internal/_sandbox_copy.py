@@ -196,18 +196,18 @@ def reuse_workflow(
             )
         return copy
 
-    copy = WorkflowDefinition(
-        name=outside.name,
+    # Every other field (options, init parameters, the print) is the registered one's; the
+    # proxy classes are made again for the copy, as they close over its methods.
+    copy = dataclasses.replace(
+        outside,
         cls=cls,
-        origin=origin,
-        task_queue=outside.task_queue,
-        abstract=False,
         methods=_Copies(outside.methods, method),
         handlers=_Copies(outside.handlers, handler),
         signals=_Copies(outside.signals, handler),
         queries=_Copies(outside.queries, handler),
         updates=_Copies(outside.updates, handler),
-        fingerprint=outside.fingerprint,
+        adapter=None,
+        proxy_classes={},
     )
     object.__setattr__(copy, "adapter", copy_adapter(outside.adapter, copy))
     return copy

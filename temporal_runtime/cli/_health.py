@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import TYPE_CHECKING, Any
+
+from temporal_runtime.cli._http import SmallHTTPServer, write_response
 
 if TYPE_CHECKING:
     from temporal_runtime.engine import TemporalEngine
 
-_REASONS = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"}
 
-
-class HealthServer:
+class HealthServer(SmallHTTPServer):
     """Liveness and readiness of a worker process over HTTP.
 
     ``GET /livez`` answers 200 while the process runs its event loop. ``GET /readyz`` answers
@@ -28,30 +27,9 @@ class HealthServer:
     """
 
     def __init__(self, engine: TemporalEngine, *, host: str = "0.0.0.0", port: int = 0) -> None:
+        super().__init__(host, port)
         self.engine = engine
-        self.host = host
-        self.port: int = port
         self.draining = False
-        self._server: asyncio.Server | None = None
-
-    async def start(self) -> HealthServer:
-        """Start listening; `port` is the bound port afterwards (useful with port 0)."""
-        self._server = await asyncio.start_server(self._handle, self.host, self.port)
-        self.port = int(self._server.sockets[0].getsockname()[1])
-        return self
-
-    async def stop(self) -> None:
-        """Stop listening."""
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
-
-    async def __aenter__(self) -> HealthServer:
-        return await self.start()
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
 
     async def readiness(self) -> tuple[bool, dict[str, Any]]:
         """Whether the worker should receive work, with the details."""
@@ -82,13 +60,7 @@ class HealthServer:
             parts = request.decode("latin-1").split()
             method, path = (parts[0], parts[1].split("?", 1)[0]) if len(parts) >= 2 else ("GET", "/")
             code, body = await self._respond(path, method)
-            payload = json.dumps(body).encode()
-            head = (
-                f"HTTP/1.1 {code} {_REASONS[code]}\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
-            ).encode()
-            writer.write(head if method == "HEAD" else head + payload)
-            await writer.drain()
+            await write_response(writer, code, body, head_only=method == "HEAD")
         except (TimeoutError, ConnectionError):
             pass
         finally:

@@ -13,6 +13,7 @@ from typing import Any
 
 from temporal_runtime._internal._workflow_defn import InputError
 from temporal_runtime.cli import _commands as c
+from temporal_runtime.cli._codec_server import cmd_codec_server
 from temporal_runtime.cli._discovery import UsageError
 from temporal_runtime.cli._logging import configure_logging
 from temporal_runtime.cli._output import Output, dumps
@@ -51,6 +52,16 @@ EXIT_CODES_HELP = """exit codes:
 """
 
 Command = Callable[[argparse.Namespace, Output], Coroutine[Any, Any, int]]
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {text!r}")
+    return value
 
 
 def _positive_float(text: str) -> float:
@@ -129,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--in-memory", action="store_true", help="keep no data between runs")
     p.add_argument("--headless", action="store_true", help="no Web UI")
     p.add_argument("--extra-namespace", action="append", metavar="NS", help="also create namespace NS")
+    p.add_argument(
+        "--ui-codec-endpoint", metavar="URL", help="the Web UI decodes payloads there (see codec-server)"
+    )
 
     p = add("worker", cmd_worker, "serve the workflows and activities of MODULEs; drain on SIGTERM/SIGINT")
     p.add_argument("modules", nargs="+", metavar="MODULE", help="module or package to import and serve")
@@ -142,6 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-concurrent-activities", type=int, help="activity slots per task queue")
     p.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port (/metrics)")
     p.add_argument("--tracing", action="store_true", help="OpenTelemetry tracing (extra 'otel')")
+    p.add_argument(
+        "--processes",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="run N worker processes on the same queues, supervised and drained together",
+    )
 
     for name, func, text in (
         ("start", c.cmd_start, "start WORKFLOW.METHOD and print its id"),
@@ -198,6 +219,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("schema", c.cmd_schema, "print the JSON schema of WORKFLOW.METHOD's input")
     p.add_argument("target", metavar="WORKFLOW.METHOD")
+
+    p = add("codec-server", cmd_codec_server, "serve the configured payload codec to the Web UI and CLI")
+    p.add_argument("--host", help="interface to listen on (default codec_server.host, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default codec_server.port, 8081)")
+    p.add_argument(
+        "--origin", action="append", metavar="URL", help="a Web UI origin allowed by CORS (repeatable)"
+    )
+    p.add_argument("--token-file", metavar="PATH", help="require 'Authorization: Bearer <token in PATH>'")
     return parser
 
 
@@ -230,8 +259,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         2
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
-    long_running = args.command in ("worker", "dev")
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(given)
+    args.argv = given  # `worker --processes N` starts its processes with the same command line
+    long_running = args.command in ("worker", "dev", "codec-server")
     configure_logging(args.log_level or ("INFO" if long_running else "WARNING"), args.log_format)
     out = Output(args.json)
     try:

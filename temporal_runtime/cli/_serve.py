@@ -16,6 +16,7 @@ from temporal_runtime.cli._commands import make_engine
 from temporal_runtime.cli._discovery import UsageError, import_modules
 from temporal_runtime.cli._health import HealthServer
 from temporal_runtime.cli._output import Output
+from temporal_runtime.cli._supervise import Supervisor
 from temporal_runtime.devserver import DevServer
 
 logger = logging.getLogger("temporal_runtime.worker")
@@ -72,6 +73,9 @@ async def cmd_worker(args: argparse.Namespace, out: Output) -> int:
             f"nothing to serve on task queue(s) {wanted}; the modules use: "
             f"{', '.join(sorted(plan)) or 'none'}"
         )
+    if args.processes > 1:
+        # Everything above was checked once, here; each process then serves the same plan.
+        return await Supervisor(args.argv, args, out).run()
     stop = asyncio.Event()
     _stop_on_signals(stop)
     await engine.start()
@@ -86,6 +90,7 @@ async def cmd_worker(args: argparse.Namespace, out: Output) -> int:
             }
             for queue, (workflows, activities) in served.items()
         }
+        codec = engine.client.data_converter.payload_codec
         out.emit(
             {
                 "event": "serving",
@@ -93,9 +98,11 @@ async def cmd_worker(args: argparse.Namespace, out: Output) -> int:
                 "namespace": engine.namespace,
                 "task_queues": summary,
                 "health_port": health.port if health else None,
+                "codec": repr(codec) if codec is not None else None,
             },
             f"worker serving {', '.join(sorted(summary))} on {engine.address} (namespace {engine.namespace})"
-            + (f"; health on :{health.port}" if health else ""),
+            + (f"; health on :{health.port}" if health else "")
+            + (f"; payloads through {codec!r}" if codec is not None else ""),
             line=True,
         )
         for queue, parts in sorted(summary.items()):
@@ -136,6 +143,7 @@ async def cmd_dev(args: argparse.Namespace, out: Output) -> int:
         db_file=db_file,
         host=args.ip,
         namespaces=tuple(args.extra_namespace or ()),
+        extra_args=("--ui-codec-endpoint", args.ui_codec_endpoint) if args.ui_codec_endpoint else (),
     )
     stop = asyncio.Event()
     _stop_on_signals(stop)

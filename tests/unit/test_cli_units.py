@@ -216,3 +216,19 @@ async def test_progress_writes_only_when_enabled(tmp_path: Path) -> None:
     async with Progress("waiting", quiet):  # StringIO is not a TTY
         await asyncio.sleep(0.05)
     assert quiet.getvalue() == ""
+
+
+def test_worker_processes_get_the_same_command_line_and_their_own_ports() -> None:
+    import argparse
+
+    from temporal_runtime.cli._supervise import child_args
+
+    argv = ["worker", "app", "--processes", "3", "--health-port", "8080", "--metrics-port=9090", "-q", "o"]
+    args = argparse.Namespace(processes=3, health_port=8080, metrics_port=9090)
+    assert child_args(argv, 2, args) == [
+        "worker", "app", "-q", "o", "--json", "--health-port", "8082", "--metrics-port", "9092",
+    ]  # fmt: skip
+    free = argparse.Namespace(processes=2, health_port=0, metrics_port=None)
+    assert child_args(["worker", "app", "--processes=2", "--health-port", "0"], 1, free) == [
+        "worker", "app", "--json", "--health-port", "0",
+    ]  # fmt: skip

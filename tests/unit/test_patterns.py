@@ -260,6 +260,9 @@ async def test_child_start_envelope_and_options() -> None:
     assert opt1.memo == {"temporal_runtime.method": "ship"}
     assert env2 == {"method": "ship", "kwargs": {"weight": 3}}
     assert (opt2.workflow_id, opt2.execution_timeout) == ("s-1", timedelta(seconds=60))
+    # The method key always wins over a memo entry of the same name, as on a client start.
+    await wf.child(Shipper, memo={"temporal_runtime.method": "not-it", "team": "a"}).ship(1)
+    assert runtime.started[-1][2].memo == {"team": "a", "temporal_runtime.method": "ship"}
     with pytest.raises(AttributeError, match="entry methods: ship"):
         wf.child(Shipper).nope  # noqa: B018
     with pytest.raises(TypeError, match="Workflow subclass"):
