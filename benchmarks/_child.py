@@ -186,9 +186,12 @@ def main() -> None:
     parser.add_argument("--module", default="")
     ns = parser.parse_args()
     if ns.scenario == "worker-start":
-        out = asyncio.run(worker_start(ns.side, ns.address, ns.dir, ns.module, ns.count))
+        scenario = worker_start(ns.side, ns.address, ns.dir, ns.module, ns.count)
     else:
-        out = asyncio.run(memory(ns.side, ns.address, ns.count))
+        scenario = memory(ns.side, ns.address, ns.count)
+    # Not asyncio.run: at its end it cancels every task, and a worker left polling (the memory
+    # scenario keeps its workflows open) can wait on that forever.
+    out = asyncio.new_event_loop().run_until_complete(scenario)
     print(json.dumps(out), flush=True)
     sys.stdout.flush()
     # Skip interpreter teardown (thousands of objects, the worker's threads): it is not measured.

@@ -16,6 +16,7 @@ from typing_extensions import Unpack
 
 from temporal_runtime._internal import _registry
 from temporal_runtime._internal._activity_defn import ActivityDefinition, build_activity_definition
+from temporal_runtime._internal._sandbox_copy import activity_print, reuse_activity
 from temporal_runtime._internal._types import (
     ArgsType,
     CallParams,
@@ -190,10 +191,16 @@ def activity_def(
     options = ActivityOptions().merge(**defaults)
 
     def register(fn: Callable[..., Any]) -> Activity[Any, Any, ..., Any]:
+        fingerprint = activity_print(fn, Args, Result, options)
+        # Inside the workflow sandbox user modules are re-imported; those copies reuse the
+        # registered definition when the code is the same, and never replace it.
+        if temporalio.workflow.unsafe.in_sandbox():
+            reused = reuse_activity(name, fn, fingerprint)
+            if reused is not None:
+                return Activity(reused)
         definition = build_activity_definition(name, fn, args_type=Args, result_type=Result, defaults=options)
-        # Inside the workflow sandbox user modules are re-imported; those copies must not
-        # replace the real registrations the engine serves.
         if not temporalio.workflow.unsafe.in_sandbox():
+            object.__setattr__(definition, "fingerprint", fingerprint)
             _registry.activities.add(name, definition, definition.origin)
         return Activity(definition)
 

@@ -73,7 +73,10 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, TemporalMessaging
     client and workers (default: the configured one, ``codec`` / ``[encryption]``).
     ``activity_processes=N`` runs the ``def`` activities in a pool of N processes (CPU-bound
     work) instead of threads. `worker_options` go to every temporalio `Worker` as they are,
-    winning over the engine's own.
+    winning over the engine's own. The workflow sandbox shares `temporal_runtime`, Pydantic
+    and `passthrough_modules` with the process and, unless ``auto_passthrough=False`` (or
+    ``auto_passthrough = false`` in the worker configuration), the modules your workflows use
+    that define no workflow and are safe to share.
 
     Example:
         >>> engine = TemporalEngine(url="localhost:7233", task_queue="orders", start_worker=False)
@@ -97,6 +100,7 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, TemporalMessaging
         activities: Iterable[Activity[Any, Any] | str] | None = None,
         queues: Iterable[str] | None = None,
         passthrough_modules: Iterable[str] = (),
+        auto_passthrough: bool | None = None,
         drain_timeout: float | timedelta | None = None,
         max_concurrent_activities: int | None = None,
         max_concurrent_workflow_tasks: int | None = None,
@@ -143,6 +147,9 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, TemporalMessaging
             # The tracing interceptor's workflow side must share the host's OpenTelemetry context.
             self.passthrough_modules = (*self.passthrough_modules, "opentelemetry")
         worker = self.config.worker
+        self.auto_passthrough: bool = (
+            worker.auto_passthrough if auto_passthrough is None else auto_passthrough
+        )
         self.drain_timeout: timedelta = (
             to_timedelta(drain_timeout) if drain_timeout is not None else worker.drain_timeout
         )
@@ -289,6 +296,7 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, TemporalMessaging
             worker_options=self._worker_options,
             activity_processes=self._activity_processes,
             deployment=self.deployment,
+            auto_passthrough=self.auto_passthrough,
         )
 
     def plan_workers(self) -> Plan:

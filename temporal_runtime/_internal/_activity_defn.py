@@ -41,6 +41,9 @@ class ActivityDefinition:
     # Declared ``-> NoReturn``: it only raises, and a return is reported as a failure.
     no_return: bool
     temporal_fn: Callable[..., Any] = field(repr=False)
+    # What the builder read (see _sandbox_copy.activity_print): the copy a workflow sandbox
+    # re-creates from the same code reuses this definition.
+    fingerprint: tuple[Any, ...] = field(default=(), repr=False, compare=False)
     # This activity's defaults over each configuration's, merged once per configuration
     # (keyed by identity, which is cheaper than hashing the model; the entry keeps it alive).
     _resolved: dict[int, tuple[RuntimeConfig, ActivityOptions]] = field(

@@ -7,10 +7,15 @@ Its single run input is the envelope (`_envelope`). The run method is declared t
 A call the workflow sandbox refuses fails the workflow too, with a message that names the
 method and the helper to use (`_sandbox_errors`). Handlers are thin: `_dispatch` holds the
 rules both runtimes share.
+
+The generated functions read the definition from the class they are called on (`ADAPTED_ATTR`),
+never from a closure, so a class re-created inside the workflow sandbox gets its adapter by
+`copy_adapter`: the same functions and temporalio definition over the copy's own definition.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -27,49 +32,63 @@ from temporal_runtime._internal._workflow_defn import HandlerDefinition, MethodD
 # A run whose input is invalid fails with that error; until it does, its object was never
 # initialised (its `__init__` takes the input), so its handlers must not touch it.
 
+# Where each generated class keeps the `WorkflowDefinition` it serves, and temporalio its own.
+ADAPTED_ATTR = "__temporal_runtime_adapted__"
+_TEMPORAL_ATTR = "__temporal_workflow_definition"
+
 
 def _make_signal(handler: HandlerDefinition) -> Callable[..., Any]:
+    attr = handler.attr
+
     async def on_signal(self: Any, *args: Any) -> None:
         if self.input_error is not None:
             return
+        found: HandlerDefinition = self.definition.handlers[attr]
         try:
-            result = _dispatch.signal(self.instance, handler, args, twf.logger)
+            result = _dispatch.signal(self.instance, found, args, twf.logger)
             if inspect.isawaitable(result):
                 await result
         except RestrictedWorkflowAccessError as err:
-            raise refusal(err, handler.qualname) from None
+            raise refusal(err, found.qualname) from None
 
     return twf.signal(name=handler.name)(on_signal)
 
 
 def _make_query(handler: HandlerDefinition) -> Callable[..., Any]:
+    attr = handler.attr
+
     def on_query(self: Any, *args: Any) -> Any:
         if self.input_error is not None:
             raise self.input_error
+        found: HandlerDefinition = self.definition.handlers[attr]
         try:
-            return _dispatch.query(self.instance, handler, args)
+            return _dispatch.query(self.instance, found, args)
         except RestrictedWorkflowAccessError as err:
-            raise refusal(err, handler.qualname) from None
+            raise refusal(err, found.qualname) from None
 
     return twf.query(name=handler.name)(on_query)
 
 
 def _make_update(handler: HandlerDefinition) -> Callable[..., Any]:
+    attr = handler.attr
+
     # temporalio runs the validator first and hands the handler the same raw arguments;
     # converting them again is cheap, and keeps one path for both runtimes.
     async def on_update(self: Any, *args: Any) -> Any:
+        found: HandlerDefinition = self.definition.handlers[attr]
         try:
-            return await _dispatch.update(self.instance, handler, handler.validate_args(args))
+            return await _dispatch.update(self.instance, found, found.validate_args(args))
         except RestrictedWorkflowAccessError as err:
-            raise refusal(err, handler.qualname) from None
+            raise refusal(err, found.qualname) from None
 
     def validate(self: Any, *args: Any) -> None:
         if self.input_error is not None:
             raise self.input_error
+        found: HandlerDefinition = self.definition.handlers[attr]
         try:
-            _dispatch.validate_update(self.instance, handler, args)
+            _dispatch.validate_update(self.instance, found, args)
         except RestrictedWorkflowAccessError as err:
-            raise refusal(err, handler.qualname) from None
+            raise refusal(err, found.qualname) from None
 
     update = twf.update(name=handler.name)(on_update)
     update.validator(validate)
@@ -90,6 +109,8 @@ def build_adapter(defn: WorkflowDefinition) -> type:
     def __init__(self: Any, *args: Any) -> None:
         # With `@workflow.init` (an `__init__` taking entry arguments) temporalio passes the
         # run's input here too; it is decoded once, and a bad one fails the run, not the task.
+        defn: WorkflowDefinition = getattr(self.__class__, ADAPTED_ATTR)
+        self.definition = defn
         self.runtime = TemporalWorkflowRuntime()
         input_error: ApplicationError | None = None
         entry: tuple[MethodDefinition, dict[str, Any]] | None = None
@@ -107,6 +128,7 @@ def build_adapter(defn: WorkflowDefinition) -> type:
     async def run(self: Any, *args: Any) -> Any:
         if self.input_error is not None:
             raise self.input_error
+        defn: WorkflowDefinition = self.definition
         method, kwargs = self.entry or _envelope.decode(defn, args, twf.payload_converter())
         self.runtime.method = method.name
         fake = workflow_fake(defn.name, method.name)
@@ -134,6 +156,7 @@ def build_adapter(defn: WorkflowDefinition) -> type:
         "__module__": defn.cls.__module__,
         "__qualname__": defn.adapter_name,
         "__doc__": f"Temporal workflow {defn.name!r} generated by temporal_runtime for {defn.origin}.",
+        ADAPTED_ATTR: defn,
     }
     makers = {"signal": _make_signal, "query": _make_query, "update": _make_update}
     for handler in defn.handlers.values():
@@ -142,3 +165,20 @@ def build_adapter(defn: WorkflowDefinition) -> type:
     adapter = type(defn.adapter_name, (), namespace)
     versioning = defn.versioning or VersioningBehavior.UNSPECIFIED
     return twf.defn(name=defn.name, versioning_behavior=versioning)(adapter)
+
+
+def copy_adapter(adapter: type, defn: WorkflowDefinition) -> type:
+    """`adapter` again, serving `defn` (a copy of its definition for a re-created class).
+
+    Nothing is read or checked again: the new class has the same functions, and temporalio's
+    definition of it is the adapter's own with the class replaced.
+    """
+    namespace = {k: v for k, v in vars(adapter).items() if k not in _PER_CLASS}
+    namespace[ADAPTED_ATTR] = defn
+    copy = type(adapter.__name__, (), namespace)
+    temporal = twf._Definition.must_from_class(adapter)
+    setattr(copy, _TEMPORAL_ATTR, dataclasses.replace(temporal, cls=copy))
+    return copy
+
+
+_PER_CLASS = frozenset({"__dict__", "__weakref__", ADAPTED_ATTR, _TEMPORAL_ATTR})

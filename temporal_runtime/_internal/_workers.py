@@ -19,10 +19,11 @@ import temporalio.worker
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from temporal_runtime._internal import _registry
+from temporal_runtime._internal import _passthrough, _registry
 from temporal_runtime._internal._activity_defn import ActivityDefinition
 from temporal_runtime._internal._deployment_config import DeploymentDefaults
 from temporal_runtime._internal._processes import ActivityPool, process_pool
+from temporal_runtime._internal._sandbox_runner import SandboxRunner, cache_reimports
 from temporal_runtime._internal._temporal_runtime import CONFIG_EXTERN
 from temporal_runtime._internal._worker_options import deployment_options, tuning_options
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
@@ -64,6 +65,9 @@ class WorkerSettings:
     # With a number, `def` activities run in a pool of that many processes instead of threads.
     activity_processes: int | None = None
     deployment: DeploymentDefaults = field(default_factory=DeploymentDefaults)
+    # Also pass through the modules the served workflows use that define no workflow and
+    # are safe to share (see _passthrough).
+    auto_passthrough: bool = True
 
 
 def _is_module_level(wf: WorkflowDefinition) -> bool:
@@ -158,10 +162,25 @@ def split_interceptors(
     return client, options
 
 
-def sandbox_runner(passthrough_modules: Iterable[str]) -> SandboxedWorkflowRunner:
-    """temporalio's sandbox, sharing `passthrough_modules` with the host process."""
+def sandbox_runner(
+    passthrough_modules: Iterable[str],
+    workflows: Iterable[WorkflowDefinition] = (),
+    *,
+    auto_passthrough: bool,
+) -> SandboxedWorkflowRunner:
+    """The sandbox `workflows` run in: temporalio's, sharing `passthrough_modules` with the
+    process and, with `auto_passthrough`, the modules the workflows use that are safe to share
+    (`_passthrough`); the modules it re-imports are found and compiled once (`_sandbox_runner`)."""
     restrictions = SandboxRestrictions.default.with_passthrough_modules(*passthrough_modules)
-    return SandboxedWorkflowRunner(restrictions=restrictions)
+    classes = [wf.cls for wf in workflows]
+    if classes:
+        shared: list[str] = []
+        reimported: list[str] = []
+        if auto_passthrough:
+            shared, reimported = _passthrough.split_modules(classes, restrictions)
+            restrictions = restrictions.with_passthrough_modules(*shared)
+        cache_reimports([*_passthrough.workflow_modules(classes), *reimported])
+    return SandboxRunner(restrictions=restrictions)
 
 
 def build_workers(
@@ -181,7 +200,8 @@ def build_workers(
                 max_workers=settings.activity_threads, thread_name_prefix="temporal-activity"
             )
         )
-    runner = sandbox_runner(settings.passthrough_modules)
+    served = [wf for workflows, _ in plan.values() for wf in workflows]
+    runner = sandbox_runner(settings.passthrough_modules, served, auto_passthrough=settings.auto_passthrough)
     limits = {
         "max_concurrent_activities": settings.max_concurrent_activities,
         "max_concurrent_workflow_tasks": settings.max_concurrent_workflow_tasks,

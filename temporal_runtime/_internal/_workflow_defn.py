@@ -187,6 +187,9 @@ class WorkflowDefinition:
     # How runs move between worker deployment versions (None: the worker's default).
     versioning: VersioningBehavior | None = None
     adapter: type | None = field(default=None, compare=False)
+    # What the builder read from the class (see _sandbox_copy.class_print): a copy of the class
+    # re-created inside the workflow sandbox with the same print reuses this definition.
+    fingerprint: tuple[Any, ...] = field(default=(), compare=False, repr=False)
     # The proxy classes made for this workflow, by proxy kind (see _proxy.proxy_class).
     proxy_classes: dict[type, type] = field(default_factory=dict[type, type], compare=False, repr=False)
 
@@ -245,6 +248,45 @@ def _owned_attributes(cls: type, stop: type) -> dict[str, Any]:
     return found
 
 
+def read_handler(
+    cls: type, attr: str, value: Callable[..., Any], marker: HandlerMarker, problems: list[str]
+) -> HandlerDefinition:
+    """The definition of handler `attr` of `cls` (its problems appended to `problems`)."""
+    qualname = f"{cls.__name__}.{attr}"
+    sig = read_signature(value, where=qualname, skip_self=True, allow_positional_only=True)
+    problems.extend(sig.problems)
+    return HandlerDefinition(
+        kind=marker.kind,
+        name=marker.name or attr,
+        attr=attr,
+        qualname=qualname,
+        params=sig.params,
+        return_adapter=sig.return_adapter,
+        is_async=inspect.iscoroutinefunction(value),
+        validator=marker.validator,
+    )
+
+
+def read_method(cls: type, attr: str, value: Callable[..., Any], problems: list[str]) -> MethodDefinition:
+    """The definition of entry method `attr` of `cls` (its problems appended to `problems`)."""
+    qualname = f"{cls.__name__}.{attr}"
+    sig = read_signature(value, where=qualname, skip_self=True)
+    params = list(sig.signature.parameters.values())[1:]
+    found = list(sig.problems)
+    if found and _looks_like_helper(params):
+        found[-1] += " " + _HELPER_HINT.format(name=attr)
+    problems.extend(found)
+    return MethodDefinition(
+        name=attr,
+        qualname=qualname,
+        params=sig.params,
+        signature=sig.signature.replace(parameters=params),
+        return_annotation=sig.return_annotation,
+        return_adapter=sig.return_adapter,
+        positional_names=tuple(p.name for p in params),
+    )
+
+
 def build_workflow_definition(
     cls: type,
     *,
@@ -276,39 +318,9 @@ def build_workflow_definition(
             continue
         marker: HandlerMarker | None = getattr(value, HANDLER_ATTR, None)
         if marker is not None and inspect.isfunction(value):
-            qualname = f"{cls.__name__}.{attr}"
-            sig = read_signature(value, where=qualname, skip_self=True, allow_positional_only=True)
-            problems.extend(sig.problems)
-            is_async = inspect.iscoroutinefunction(value)
-            handlers[attr] = HandlerDefinition(
-                kind=marker.kind,
-                name=marker.name or attr,
-                attr=attr,
-                qualname=qualname,
-                params=sig.params,
-                return_adapter=sig.return_adapter,
-                is_async=is_async,
-                validator=marker.validator,
-            )
-            continue
-        if attr.startswith("_") or not inspect.iscoroutinefunction(value):
-            continue
-        qualname = f"{cls.__name__}.{attr}"
-        sig = read_signature(value, where=qualname, skip_self=True)
-        params = list(sig.signature.parameters.values())[1:]
-        found = list(sig.problems)
-        if found and _looks_like_helper(params):
-            found[-1] += " " + _HELPER_HINT.format(name=attr)
-        problems.extend(found)
-        methods[attr] = MethodDefinition(
-            name=attr,
-            qualname=qualname,
-            params=sig.params,
-            signature=sig.signature.replace(parameters=params),
-            return_annotation=sig.return_annotation,
-            return_adapter=sig.return_adapter,
-            positional_names=tuple(p.name for p in params),
-        )
+            handlers[attr] = read_handler(cls, attr, value, marker, problems)
+        elif not attr.startswith("_") and inspect.iscoroutinefunction(value):
+            methods[attr] = read_method(cls, attr, value, problems)
     by_kind: dict[HandlerKind, dict[str, HandlerDefinition]] = {"signal": {}, "query": {}, "update": {}}
     for handler in handlers.values():
         table = by_kind[handler.kind]

@@ -18,6 +18,7 @@ from temporal_runtime._internal import _envelope, _registry
 from temporal_runtime._internal._codec import as_temporal, data_converter
 from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, sandbox_runner
 from temporal_runtime.codec import PayloadCodec
+from temporal_runtime.config import current_config
 from temporal_runtime.engine import TemporalEngine
 from temporal_runtime.errors import OptionError, TemporalRuntimeError
 
@@ -152,7 +153,10 @@ async def replay_history(
     replayer = Replayer(
         workflows=[definition.adapter] if definition.adapter is not None else [],
         data_converter=data_converter(as_temporal(codec)),
-        workflow_runner=sandbox_runner(DEFAULT_PASSTHROUGH),
+        # The sandbox a worker with the default settings would run the workflow in.
+        workflow_runner=sandbox_runner(
+            DEFAULT_PASSTHROUGH, [definition], auto_passthrough=current_config().worker.auto_passthrough
+        ),
     )
     events_only = {k: v for k, v in data.items() if k != "workflowId"}
     result = await replayer.replay_workflow(
