@@ -60,9 +60,14 @@ def worker_options() -> dict[str, Any]:
 class DslSide:
     name = "dsl"
 
-    def __init__(self, address: str, task_queue: str) -> None:
+    def __init__(self, address: str, task_queue: str, serve: bool = True) -> None:
+        # serve=False: only the client, for workers that run in processes of their own.
         self.engine = TemporalEngine(
-            url=address, task_queue=task_queue, workflows=[BenchDsl], activities=[dsl_echo]
+            url=address,
+            task_queue=task_queue,
+            start_worker=serve,
+            workflows=[BenchDsl],
+            activities=[dsl_echo],
         )
 
     async def start(self) -> None:
@@ -108,17 +113,20 @@ class DslSide:
 
 
 class RawSide:
-    def __init__(self, address: str, task_queue: str, variant: str = "raw") -> None:
+    def __init__(self, address: str, task_queue: str, variant: str = "raw", serve: bool = True) -> None:
         self.name = variant
         self.address = address
         self.task_queue = task_queue
+        self.serve = serve
         self.runner: WorkflowRunner = RAW_VARIANTS[variant]()
-        self._task: asyncio.Task[None] | None = None
+        self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self.client = await temporalio.client.Client.connect(
             self.address, data_converter=pydantic_data_converter
         )
+        if not self.serve:
+            return
         self.worker = Worker(
             self.client,
             task_queue=self.task_queue,
@@ -127,7 +135,7 @@ class RawSide:
             workflow_runner=self.runner,
             **worker_options(),
         )
-        self._task = asyncio.create_task(self.worker.run())
+        self.task = asyncio.create_task(self.worker.run())
 
     def replayer(self) -> Replayer:
         return Replayer(
@@ -138,9 +146,9 @@ class RawSide:
         return self.client, self.task_queue, "BenchRawOneActivity"
 
     async def stop(self) -> None:
-        await self.worker.shutdown()
-        if self._task is not None:
-            await self._task
+        if self.task is not None:
+            await self.worker.shutdown()
+            await self.task
 
     def _id(self, kind: str) -> str:
         return f"{kind}-{uuid.uuid4()}"
@@ -171,8 +179,9 @@ class RawSide:
         return await handle.result()
 
 
-def make_side(name: str, address: str, task_queue: str) -> DslSide | RawSide:
-    return DslSide(address, task_queue) if name == "dsl" else RawSide(address, task_queue, name)
+def make_side(name: str, address: str, task_queue: str, serve: bool = True) -> DslSide | RawSide:
+    """Side `name` on `task_queue`; with ``serve=False`` only its client (the workers run elsewhere)."""
+    return DslSide(address, task_queue, serve) if name == "dsl" else RawSide(address, task_queue, name, serve)
 
 
 # -- a client with no server, for the client-path scenario ------------------------------------
