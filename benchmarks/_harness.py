@@ -39,12 +39,14 @@ class Settings:
     memory_workflows: int
     memory_rounds: int
     replay_runs: int = 100  # per side and round, 6 rounds
+    scaleout_n: int = 200  # workflows per batch, for 1 and for 2 worker processes
+    scaleout_rounds: int = 3  # per side and process count
 
 
 PRESETS = {
-    "full": Settings("full", 300, 6, 120, 4, 200, 3000, 7, 500, 7, 100, 3, 1000, 2, 60),
-    "quick": Settings("quick", 60, 2, 30, 2, 60, 1000, 5, 500, 5, 50, 1, 300, 1, 20),
-    "tiny": Settings("tiny", 6, 1, 4, 2, 6, 50, 2, 50, 2, 3, 1, 20, 1, 2),
+    "full": Settings("full", 300, 6, 120, 4, 200, 3000, 7, 500, 7, 100, 3, 1000, 2, 60, 200, 4),
+    "quick": Settings("quick", 60, 2, 30, 2, 60, 1000, 5, 500, 5, 50, 1, 300, 1, 20, 20, 1),
+    "tiny": Settings("tiny", 6, 1, 4, 2, 6, 50, 2, 50, 2, 3, 1, 20, 1, 2, 6, 1),
 }
 
 

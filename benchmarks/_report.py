@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks._harness import Metric, Settings
+from benchmarks._scaleout import NOTE as SCALE_OUT_NOTE
 from temporal_runtime.devserver import find_temporal_cli
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -134,6 +135,7 @@ def markdown(metrics: list[Metric], env: dict[str, Any], settings: Settings, ela
         "Every side keeps its model and activity in a module of their own, imported plainly by the "
         "workflow module (benchmarks/dsl_models.py, benchmarks/raw_models.py).",
         "",
+        *([SCALE_OUT_NOTE, ""] if any(m.scenario.startswith("8 ") for m in metrics) else []),
         f"- Machine: {env['machine']['cpu']}, {env['machine']['cores']} cores, "
         f"{env['machine']['memory_gb']} GB, {env['machine']['platform']}",
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in env["versions"].items()),

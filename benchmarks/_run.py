@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from benchmarks import _fresh, _local, _server
+from benchmarks import _fresh, _local, _scaleout, _server
 from benchmarks._harness import Metric, Settings, log
 from benchmarks._sides import SIDES
 from temporal_runtime import DevServer
@@ -24,7 +24,7 @@ async def run_all(s: Settings, only: set[str] | None = None) -> list[Metric]:
     if wanted("6"):
         log("unit-test path (no server)")
         metrics += await _local.unit_path(s)
-    if not any(wanted(n) for n in "12357"):
+    if not any(wanted(n) for n in "123578"):
         return metrics
     async with DevServer(ui=False) as server:
         address = server.address
@@ -49,8 +49,11 @@ async def run_all(s: Settings, only: set[str] | None = None) -> list[Metric]:
             finally:
                 for side in sides.values():
                     await side.stop()
+        if wanted("8"):  # before 7, which leaves its workflows open on the server
+            metrics += await _scaleout.scale_out(address, s)
         if wanted("5"):
             metrics += await _fresh.worker_start(address, s)
         if wanted("7"):
             metrics += await _fresh.memory(address, s)
-    return metrics
+    # The table in scenario order, whatever order they ran in (stable: rows keep theirs).
+    return sorted(metrics, key=lambda m: int(m.scenario.split()[0]))

@@ -36,7 +36,7 @@ def test_tiny_benchmark_run_writes_every_scenario(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     doc = json.loads((tmp_path / "latest.json").read_text())
     scenarios = {m["scenario"].split()[0] for m in doc["metrics"]}
-    assert scenarios == {"1", "2", "3", "4", "5", "6", "7"}
+    assert scenarios == {"1", "2", "3", "4", "5", "6", "7", "8"}
     for metric in doc["metrics"]:
         assert metric["dsl"] > 0 and metric["raw"] > 0, metric
         assert metric["ratio"] == metric["dsl"] / metric["raw"]
@@ -48,11 +48,26 @@ def test_tiny_benchmark_run_writes_every_scenario(tmp_path: Path) -> None:
     targets = {m["name"].split(":")[-1].strip(): m["target"] for m in doc["metrics"] if m["target"]}
     assert targets["CPU time of import + worker built"] == "<= 1x raw"
     assert targets["whole start call (stub service)"] == "<= 1.1x raw"
+    # Scale-out: worker processes of their own, 1 and 2 per side; the DSL side's 2 are the CLI's
+    # supervisor and the two processes it started, each found and measured.
+    scale = [m for m in doc["metrics"] if m["scenario"] == "8 scale-out"]
+    assert [m["name"] for m in scale] == [
+        "6 workflows x 1 activity, 1 worker process: throughput",
+        "6 workflows x 1 activity, 2 worker processes: throughput",
+        "CPU per workflow, 1 worker process (client + every worker process)",
+        "CPU per workflow, 2 worker processes (client + every worker process)",
+        "speed-up, 2 worker processes over 1 (throughput)",
+    ]
+    assert [m["extra"]["processes"] for m in scale[2:4]] == [{"dsl": 1, "raw": 1}, {"dsl": 3, "raw": 2}]
+    assert all(
+        m["extra"]["workers_ms"]["dsl"] > 0 and m["extra"]["workers_ms"]["raw"] > 0 for m in scale[2:4]
+    )
     assert doc["settings"]["name"] == "tiny"
     assert doc["versions"]["temporalio"] and doc["machine"]["cores"]
     markdown = (tmp_path / "latest.md").read_text()
     assert "| scenario |" in markdown and "DSL/raw" in markdown and "no sandbox" in markdown
+    assert "--processes N" in markdown and "caps" in markdown
     # The table printed to the terminal has one line per metric.
     assert sum(
-        line.startswith(("1 ", "2 ", "3 ", "4 ", "5 ", "6 ", "7 ")) for line in proc.stdout.splitlines()
+        line.startswith(("1 ", "2 ", "3 ", "4 ", "5 ", "6 ", "7 ", "8 ")) for line in proc.stdout.splitlines()
     ) == len(doc["metrics"])
