@@ -2,9 +2,10 @@
 
 The DSL side runs what its users run, ``temporal-runtime worker benchmarks.dsl_workflows
 --processes N`` (for N > 1 the command's supervisor and its N worker processes); the raw side
-runs N plain temporalio worker processes (`benchmarks._raw_worker`). Each side has a task queue
-of its own. This process holds only the two clients: it starts a batch of workflows and waits
-for them, the sides taking turns round by round. CPU per workflow is the CPU time the side's
+runs N plain temporalio worker processes (`benchmarks._raw_worker`). All four setups (each side
+with 1 and with 2 processes, each on a task queue of its own) run at once; this process holds
+only their clients and measures one setup at a time, a batch of workflows started together and
+waited for, the setups taking turns round by round. CPU per workflow is the CPU time the setup's
 processes (read from /proc, as they are not all our children) and this process used during the
 batch, over the batch's size.
 """
@@ -22,8 +23,9 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from benchmarks._harness import CHILD_TIMEOUT_S, ROOT, Metric, Settings, log, order, round_ratios
 from benchmarks._sides import SIDES, DslSide, RawSide, make_side
@@ -33,16 +35,26 @@ START_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 60.0
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
-# One batch: workflows/s, then the client's and the worker processes' CPU ms per workflow.
-Sample = tuple[float, float, float]
+
+class Sample(NamedTuple):
+    """One batch: workflows/s, and CPU ms per workflow of the client and of the worker processes."""
+
+    rate: float
+    client_ms: float
+    workers_ms: float
+
+
+# Every side with every process count, under the key the rounds rotate over ("dsl 1", "raw 2", ...).
+SETUPS = {f"{name} {n}": (name, n) for n in PROCESSES for name in SIDES}
 
 # What the scenario can and cannot show, for the report.
 NOTE = (
     "Scenario 8 (scale-out) runs the workers in processes of their own, the bench process holding only "
     "the clients: the DSL side as its users run it (`temporal-runtime worker benchmarks.dsl_workflows "
     "--processes N`; for 2, the supervisor and its two processes), raw as N plain temporalio worker "
-    "processes, each side on its own task queue. CPU per workflow sums the CPU time of all of the side's "
-    "processes (from /proc) and the bench process's. They all share one dev server, and here its cores: "
+    "processes. All four setups run at once, each on its own task queue, and are measured one at a time, "
+    "taking turns. CPU per workflow sums the CPU time of all of the setup's processes (from /proc) and "
+    "the bench process's. They all share one dev server, and here its cores: "
     "the server caps throughput (about 40 workflows/s on 2 cores), so the rows show what the worker "
     "processes cost per workflow with one process and with two, not how far throughput scales with "
     "processes; that needs a server with cores to spare."
@@ -153,16 +165,14 @@ class WorkerProcesses:
         await asyncio.gather(*self._readers, return_exceptions=True)
 
 
-def worker_sets(address: str, queues: dict[str, str], n: int) -> dict[str, WorkerProcesses]:
-    """The DSL side's worker command (the library's CLI) and the raw side's N processes."""
-    dsl = [sys.executable, "-m", "temporal_runtime", "worker", "benchmarks.dsl_workflows"]
-    dsl += ["--address", address, "--task-queue", queues["dsl"], "--processes", str(n), "--json"]
-    raw = [sys.executable, "-m", "benchmarks._raw_worker", "--address", address]
-    raw += ["--task-queue", queues["raw"]]
-    return {
-        "dsl": WorkerProcesses(f"dsl, {_plural(n)}", [dsl], n),
-        "raw": WorkerProcesses(f"raw, {_plural(n)}", [raw] * n, n),
-    }
+def worker_processes(address: str, name: str, n: int, queue: str) -> WorkerProcesses:
+    """Side `name`'s `n` worker processes on `queue`: the library's CLI, or plain temporalio ones."""
+    if name == "dsl":
+        command = [sys.executable, "-m", "temporal_runtime", "worker", "benchmarks.dsl_workflows"]
+        command += ["--address", address, "--task-queue", queue, "--processes", str(n), "--json"]
+        return WorkerProcesses(f"dsl, {_plural(n)}", [command], n)
+    command = [sys.executable, "-m", "benchmarks._raw_worker", "--address", address, "--task-queue", queue]
+    return WorkerProcesses(f"raw, {_plural(n)}", [command] * n, n)
 
 
 async def _batch(side: DslSide | RawSide, workers: WorkerProcesses, count: int) -> Sample:
@@ -173,45 +183,44 @@ async def _batch(side: DslSide | RawSide, workers: WorkerProcesses, count: int) 
         results = await asyncio.gather(*(side.one_activity(i) for i in range(count)))
     elapsed = time.perf_counter() - start
     client_ms = (time.process_time() - client_cpu) / count * 1000
-    worker_ms = (workers.cpu_s() - worker_cpu) / count * 1000
+    workers_ms = (workers.cpu_s() - worker_cpu) / count * 1000
     assert all(res.n == i + 1 for i, res in enumerate(results))
-    return count / elapsed, client_ms, worker_ms
+    return Sample(count / elapsed, client_ms, workers_ms)
 
 
-async def _phase(
-    address: str, tag: str, n: int, s: Settings
-) -> tuple[dict[str, list[Sample]], dict[str, int]]:
-    """Both sides with `n` worker processes each: a warm-up batch, then the measured rounds.
+async def _rounds(address: str, s: Settings) -> tuple[dict[str, list[Sample]], dict[str, int]]:
+    """Every setup's batches, and how many processes each one's CPU time was summed over.
 
-    Returns each side's batches and how many processes its CPU time was summed over.
+    All setups run at once, idle but the one measured; the rounds rotate which goes first, so
+    drift on the machine spreads over the sides and the process counts alike.
     """
-    queues = {name: f"scale-{name}-{n}-{tag}" for name in SIDES}
-    workers = worker_sets(address, queues, n)
-    clients = {name: make_side(name, address, queues[name], serve=False) for name in SIDES}
-    samples: dict[str, list[Sample]] = {name: [] for name in SIDES}
+    tag = uuid.uuid4().hex[:8]
+    queues = {key: f"scale-{name}-{n}-{tag}" for key, (name, n) in SETUPS.items()}
+    workers = {key: worker_processes(address, name, n, queues[key]) for key, (name, n) in SETUPS.items()}
+    clients = {key: make_side(name, address, queues[key], serve=False) for key, (name, _) in SETUPS.items()}
+    samples: dict[str, list[Sample]] = {key: [] for key in SETUPS}
     try:
         started = await asyncio.gather(*(w.start() for w in workers.values()), return_exceptions=True)
         for outcome in started:
             if isinstance(outcome, BaseException):
                 raise outcome
-        for name in SIDES:
-            await clients[name].start()
+        for key, (_, n) in SETUPS.items():
+            await clients[key].start()
             # Every process's first runs import the workflow modules into its sandbox: not measured.
-            await asyncio.gather(*(clients[name].one_activity(i) for i in range(10 * n)))
+            await asyncio.gather(*(clients[key].one_activity(i) for i in range(10 * n)))
         for r in range(s.scaleout_rounds):
-            for name in order(r):
-                samples[name].append(await _batch(clients[name], workers[name], s.scaleout_n))
-                rate, client_ms, worker_ms = samples[name][-1]
+            for key in order(r, tuple(SETUPS)):
+                x = await _batch(clients[key], workers[key], s.scaleout_n)
+                samples[key].append(x)
                 log(
-                    f"scale-out {_plural(n)}, round {r + 1} {name}: {rate:.1f} workflows/s, "
-                    f"CPU {client_ms + worker_ms:.2f} ms each ({worker_ms:.2f} in its "
-                    f"{len(workers[name].pids)} processes)"
+                    f"scale-out round {r + 1}, {workers[key].label}: {x.rate:.1f} workflows/s, CPU "
+                    f"{x.client_ms + x.workers_ms:.2f} ms each ({x.workers_ms:.2f} in the workers)"
                 )
     finally:
         for client in clients.values():
             await client.stop()
         await asyncio.gather(*(w.stop() for w in workers.values()))
-    return samples, {name: len(w.pids) for name, w in workers.items()}
+    return samples, {key: len(w.pids) for key, w in workers.items()}
 
 
 def _row(figure: str, unit: str, better: str, samples: dict[str, list[float]], **extra: Any) -> Metric:
@@ -222,25 +231,32 @@ def _row(figure: str, unit: str, better: str, samples: dict[str, list[float]], *
 
 
 async def scale_out(address: str, s: Settings) -> list[Metric]:
-    tag = uuid.uuid4().hex[:8]
-    rates: dict[int, dict[str, list[float]]] = {}
-    throughput: list[Metric] = []
-    cpu_rows: list[Metric] = []
+    log(f"scale-out: {', '.join(f'{_plural(n)}' for n in PROCESSES)} per side")
+    samples, measured = await _rounds(address, s)
+
+    def per_side(n: int, figure: Callable[[Sample], float]) -> dict[str, list[float]]:
+        return {name: [figure(x) for x in samples[f"{name} {n}"]] for name in SIDES}
+
+    rates = {n: per_side(n, lambda x: x.rate) for n in PROCESSES}
+    rows = [
+        _row(
+            f"{s.scaleout_n} workflows x 1 activity, {_plural(n)}: throughput",
+            "workflows/s",
+            "higher",
+            rates[n],
+        )
+        for n in PROCESSES
+    ]
     for n in PROCESSES:
-        log(f"scale-out: {_plural(n)} per side")
-        samples, measured = await _phase(address, tag, n, s)
-        rates[n] = {name: [x[0] for x in samples[name]] for name in SIDES}
-        cpu = {name: [x[1] + x[2] for x in samples[name]] for name in SIDES}
-        workers_ms = {name: statistics.median(x[2] for x in samples[name]) for name in SIDES}
-        figure = f"{s.scaleout_n} workflows x 1 activity, {_plural(n)}: throughput"
-        throughput.append(_row(figure, "workflows/s", "higher", rates[n]))
+        cpu = per_side(n, lambda x: x.client_ms + x.workers_ms)
+        workers_ms = {name: statistics.median(v) for name, v in per_side(n, lambda x: x.workers_ms).items()}
+        processes = {name: measured[f"{name} {n}"] for name in SIDES}
         figure = f"CPU per workflow, {_plural(n)} (client + every worker process)"
-        cpu_rows.append(_row(figure, "ms", "lower", cpu, workers_ms=workers_ms, processes=measured))
+        rows.append(_row(figure, "ms", "lower", cpu, workers_ms=workers_ms, processes=processes))
     one, two = PROCESSES
-    # The medians' ratio: the two process counts ran one after the other, so no rounds pair up.
+    # Within a round both process counts ran close together: each round's ratio is its speed-up.
     speedup = {
-        name: statistics.median(rates[two][name]) / statistics.median(rates[one][name]) for name in SIDES
+        name: [b / a for a, b in zip(rates[one][name], rates[two][name], strict=True)] for name in SIDES
     }
-    figure = f"speed-up, {_plural(two)} over {one} (throughput)"
-    gain = Metric("8 scale-out", figure, "x", speedup["dsl"], speedup["raw"], "higher")
-    return [*throughput, *cpu_rows, gain]
+    rows.append(_row(f"speed-up, {_plural(two)} over {one} (throughput)", "x", "higher", speedup))
+    return rows
