@@ -123,8 +123,9 @@ def markdown(metrics: list[Metric], env: dict[str, Any], settings: Settings, ela
     out = [
         "# temporal_runtime vs raw temporalio",
         "",
-        f"Run {env['finished_utc']} ({settings.name} preset, {elapsed_s:.0f} s). All sides ran in the same "
-        "process on the same dev server, taking turns round by round; figures are medians over rounds "
+        f"Run {env['finished_utc']} ({settings.name} preset, {elapsed_s:.0f} s). All sides ran on the same "
+        "dev server, taking turns round by round, in one process (except scale-out, which runs its workers "
+        "as processes of their own); figures are medians over rounds "
         "(percentiles over all samples for latency). DSL/raw is the DSL figure divided by the raw one "
         "(in brackets, where rounds pair up: the median of per-round ratios): for throughput higher is "
         "better, for everything else lower is better.",
