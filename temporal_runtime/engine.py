@@ -33,7 +33,6 @@ from temporal_runtime._internal._observability import metrics_runtime, tracing_i
 from temporal_runtime._internal._processes import ActivityPool
 from temporal_runtime._internal._routing_options import routing_fields
 from temporal_runtime._internal._temporal_messaging import TemporalMessaging
-from temporal_runtime._internal._temporal_options import workflow_start_kwargs
 from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, AnyInterceptor, Plan, WorkerSettings
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.activity import Activity
@@ -356,7 +355,7 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, TemporalMessaging
         workflow_id: str,
         task_queue: str,
     ) -> RawWorkflowHandle:
-        kwargs = workflow_start_kwargs(options, workflow_id=workflow_id, task_queue=task_queue, memo=memo)
+        kwargs = self._start_kwargs(options, workflow_id=workflow_id, task_queue=task_queue, memo=memo)
         return await self.client.start_workflow(workflow.name, envelope, **kwargs)
 
     def _run_handle(self, workflow_id: str, run_id: str | None) -> RawWorkflowHandle:

@@ -22,11 +22,15 @@ import threading
 from collections.abc import Iterable, Sequence
 from importlib.machinery import ModuleSpec, SourceFileLoader
 from types import CodeType, ModuleType
-from typing import Any
+from typing import Any, cast
 
 import temporalio.workflow
+from temporalio.converter import SerializationContext
+from temporalio.converter._extstore import StorageDriverStoreContext
 from temporalio.worker import WorkflowInstance, WorkflowInstanceDetails
+from temporalio.worker._command_aware_visitor import CommandInfo
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
+from temporalio.worker.workflow_sandbox._in_sandbox import InSandbox
 from temporalio.worker.workflow_sandbox._runner import _Instance  # pyright: ignore[reportPrivateUsage]
 
 _lock = threading.Lock()
@@ -46,6 +50,22 @@ class _CompiledInstance(_Instance):
     def _run_code(self, code: str, **extra_globals: Any) -> None:
         # `exec` takes the compiled snippet as it takes its text.
         super()._run_code(_compiled(code), **extra_globals)  # type: ignore[arg-type]
+
+    # temporalio asks for these contexts for every payload it encodes or decodes, and enters
+    # the sandbox (its import hooks, its restricted builtins) for each. They are temporalio's
+    # own reads of the run's state (info, pending commands): no workflow code runs in them,
+    # so there is nothing for the sandbox to guard and they are asked directly.
+    def get_serialization_context(self, command_info: CommandInfo | None) -> SerializationContext | None:
+        run = self.globals_and_locals.get("__temporal_in_sandbox")
+        if run is None:  # not created (yet): temporalio's way
+            return super().get_serialization_context(command_info)
+        return cast(InSandbox, run).get_serialization_context(command_info)
+
+    def get_external_store_context(self, command_info: CommandInfo | None) -> StorageDriverStoreContext:
+        run = self.globals_and_locals.get("__temporal_in_sandbox")
+        if run is None:
+            return super().get_external_store_context(command_info)
+        return cast(InSandbox, run).get_external_store_context(command_info)
 
 
 class SandboxRunner(SandboxedWorkflowRunner):

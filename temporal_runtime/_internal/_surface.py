@@ -18,7 +18,7 @@ from temporal_runtime._internal import _registry
 from temporal_runtime._internal._failures import translate
 from temporal_runtime._internal._handles import RawUpdateHandle, RawWorkflowHandle
 from temporal_runtime._internal._proxy import proxy_class
-from temporal_runtime._internal._start import start_request
+from temporal_runtime._internal._start import NO_OPTIONS, start_request
 from temporal_runtime._internal._types import MethodParams, ReturnType, WorkflowType
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.client import MethodHandle, WorkflowClient, WorkflowStatus
@@ -34,7 +34,7 @@ def split_start_options(kwargs: dict[str, Any]) -> tuple[StartOptions, dict[str,
     """Start options and the method's own keywords, from one by-name call's keywords."""
     names = StartOptions.names()
     given = {k: kwargs.pop(k) for k in list(kwargs) if k in names}
-    return StartOptions().merge(**given), kwargs
+    return NO_OPTIONS.merge(**given), kwargs
 
 
 class EngineSurface:
@@ -158,7 +158,7 @@ class EngineSurface:
             ...     wf = engine.workflow_client(OrderWorkflow)
         """
         definition = _registry.workflow_definition(workflow)
-        return cast(W, proxy_class(WorkflowClient, definition)(self, definition, _NO_OPTIONS))
+        return cast(W, proxy_class(WorkflowClient, definition)(self, definition, NO_OPTIONS))
 
     async def start_bound(
         self,
@@ -219,7 +219,7 @@ class EngineSurface:
                 f"instead ('{method_def.name}', ..., {misplaced[0]}=...) or use "
                 f"{definition.cls.__name__}.client(engine).with_options({misplaced[0]}=...)"
             )
-        return definition, method_def, method_def.bind(args, kwargs), _NO_OPTIONS
+        return definition, method_def, method_def.bind(args, kwargs), NO_OPTIONS
 
     # With the method itself (``OrderWorkflow.process_order``) the arguments are checked
     # against it; start options then go through ``Workflow.client(engine).with_options(...)``.
@@ -384,6 +384,3 @@ class EngineSurface:
             ...     await engine.terminate("order-42", "duplicate order")
         """
         await self.get_handle(workflow_id).terminate(reason)
-
-
-_NO_OPTIONS = StartOptions()

@@ -16,8 +16,9 @@ import temporalio.client
 from temporal_runtime._internal._handles import RawAsyncActivityHandle, RawUpdateHandle, RawWorkflowHandle
 from temporal_runtime._internal._messaging import MessagingSurface
 from temporal_runtime._internal._start import StartMessage, StartRequest
-from temporal_runtime._internal._temporal_options import workflow_start_kwargs
+from temporal_runtime._internal._start_payloads import StartPayloads
 from temporal_runtime.errors import OptionError
+from temporal_runtime.options import StartOptions
 
 
 class TemporalMessaging(MessagingSurface):
@@ -28,10 +29,21 @@ class TemporalMessaging(MessagingSurface):
         """The temporalio `Client` (provided by `TemporalEngine`)."""
         raise NotImplementedError
 
+    _start_payloads: StartPayloads | None = None
+
+    def _start_kwargs(
+        self, options: StartOptions, *, workflow_id: str, task_queue: str, memo: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The keywords of every ``start_workflow`` this engine makes (plain and with a message)."""
+        payloads = self._start_payloads
+        if payloads is None or payloads.client is not self.client:
+            payloads = self._start_payloads = StartPayloads(self.client)
+        return payloads.start_kwargs(options, workflow_id=workflow_id, task_queue=task_queue, memo=memo)
+
     async def _send_with_start(
         self, request: StartRequest, message: StartMessage
     ) -> tuple[RawWorkflowHandle, RawUpdateHandle | None]:
-        kwargs = workflow_start_kwargs(
+        kwargs = self._start_kwargs(
             request.options, workflow_id=request.workflow_id, task_queue=request.task_queue, memo=request.memo
         )
         name = request.workflow.name
