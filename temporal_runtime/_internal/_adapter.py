@@ -1,9 +1,11 @@
 """The hidden `@workflow.defn` class generated for each user workflow class.
 
 Its single run input is the envelope (`_envelope`). The run method is declared to take one
-`RawValue`, so temporalio never decodes the input itself: decoding and validation happen in
-`_envelope.decode`, and every problem with the input fails the workflow with a non-retryable
-`ApplicationError` (type ``InvalidWorkflowInput``) instead of failing workflow tasks forever.
+`RawValue`, so temporalio does not decode a single input itself; any other count it decodes,
+and the engines' converter (`_payloads`) hands over an unreadable one as a `RawValue`.
+Decoding and validation happen in `_envelope.decode`, and every problem with the input fails
+the workflow with a non-retryable `ApplicationError` (type ``InvalidWorkflowInput``) instead
+of failing workflow tasks forever.
 Handlers are thin: `_dispatch` holds the rules both runtimes share.
 """
 

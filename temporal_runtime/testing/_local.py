@@ -9,10 +9,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import temporalio.client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from temporal_runtime._internal import _registry
+from temporal_runtime._internal._payloads import DATA_CONVERTER
 from temporal_runtime.activity import Activity
 from temporal_runtime.devserver import DevServer, find_temporal_cli
 from temporal_runtime.engine import TemporalEngine
@@ -65,7 +65,7 @@ async def start_time_skipping_environment() -> WorkflowEnvironment:
         ...     await env.shutdown()
     """
     return await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
         test_server_existing_path=find_temporal_cli("temporal-test-server"),
     )
 

@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 import temporalio.client
+from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
+from temporalio.common import RawValue
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 
@@ -25,6 +27,9 @@ from tests.integration._temporal_cli import temporal_cli
 WORKFLOW_TYPE = "OrderProcessingWorkflow"
 GOOD_ORDER = {"order_id": "A-1", "items": [{"sku": "apple", "quantity": 2}]}
 _NO_INPUT: Any = object()
+# Payloads no JSON decoder reads: broken JSON, and an encoding nobody registered.
+NOT_JSON = RawValue(Payload(metadata={"encoding": b"json/plain"}, data=b"{not json"))
+UNKNOWN_ENCODING = RawValue(Payload(metadata={"encoding": b"binary/encrypted"}, data=b"\x00\x01"))
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +105,16 @@ RAW_CASES: list[tuple[str, Any, tuple[str, ...]]] = [
         [{"method": "process_order", "kwargs": {"order": GOOD_ORDER}}, {"x": 1}],
         ("expected exactly one input, got 2",),
     ),
+    ("unreadable-input", [NOT_JSON], ("not readable JSON",)),
+    ("unknown-encoding", [UNKNOWN_ENCODING], ("not readable JSON", "binary/encrypted")),
+    # temporalio decodes inputs itself when their count is not one; an unreadable one among
+    # them must still reach the library's check instead of failing the workflow task.
+    (
+        "two-inputs-one-unreadable",
+        [NOT_JSON, {"method": "process_order", "kwargs": {"order": GOOD_ORDER}}],
+        ("expected exactly one input, got 2",),
+    ),
+    ("three-unreadable", [NOT_JSON, UNKNOWN_ENCODING, NOT_JSON], ("expected exactly one input, got 3",)),
     ("missing-method", [{"kwargs": {"order": GOOD_ORDER}}], ("no 'method'",)),
     ("method-not-string", [{"method": 7, "kwargs": {}}], ("'method' must be a string", "7")),
     ("kwargs-not-object", [{"method": "process_order", "kwargs": [GOOD_ORDER]}], ("'kwargs' must be",)),

@@ -1,0 +1,38 @@
+"""The engines' data converter: temporalio's Pydantic one, lenient only where inputs go unhinted."""
+
+from __future__ import annotations
+
+import pytest
+from temporalio.api.common.v1 import Payload
+from temporalio.common import RawValue
+
+from temporal_runtime._internal._payloads import DATA_CONVERTER
+
+NOT_JSON = Payload(metadata={"encoding": b"json/plain"}, data=b"{not json")
+CONVERTER = DATA_CONVERTER.payload_converter
+
+
+def test_several_unhinted_payloads_hand_over_the_unreadable_one_raw() -> None:
+    good = CONVERTER.to_payload({"method": "run"})
+    values = CONVERTER.from_payloads([NOT_JSON, good])
+    assert isinstance(values[0], RawValue)
+    assert values[0].payload == NOT_JSON
+    assert values[1] == {"method": "run"}
+
+
+def test_a_single_payload_still_raises() -> None:
+    # Results and memo values are single payloads: those keep temporalio's behaviour.
+    with pytest.raises(Exception, match="Invalid JSON"):
+        CONVERTER.from_payloads([NOT_JSON])
+
+
+def test_hinted_payloads_are_untouched() -> None:
+    with pytest.raises(Exception, match="Invalid JSON"):
+        CONVERTER.from_payloads([NOT_JSON, NOT_JSON], [dict, dict])
+    raw = CONVERTER.from_payloads([NOT_JSON], [RawValue])
+    assert raw[0].payload == NOT_JSON
+
+
+def test_round_trip_is_pydantics() -> None:
+    payloads = CONVERTER.to_payloads([{"a": 1}, [1, 2], "x"])
+    assert CONVERTER.from_payloads(payloads) == [{"a": 1}, [1, 2], "x"]
