@@ -32,6 +32,7 @@ from temporal_runtime._internal._codec import data_converter, readable_memo, res
 from temporal_runtime._internal._connection import resolve_connect_args
 from temporal_runtime._internal._handles import RawWorkflowHandle
 from temporal_runtime._internal._observability import metrics_runtime, tracing_interceptors
+from temporal_runtime._internal._payloads import PayloadLimitInterceptor
 from temporal_runtime._internal._surface import EngineSurface
 from temporal_runtime._internal._temporal_options import start_kwargs
 from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, Plan, WorkerSettings
@@ -230,12 +231,12 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         if self._given_client is not None:
             config = self._given_client.config()
             config["data_converter"] = self._data_converter
+            config["interceptors"] = [*config["interceptors"], PayloadLimitInterceptor()]
             return temporalio.client.Client(**config)
         args = resolve_connect_args(**self._connect_args)
         if self.metrics_port is not None:
             args["runtime"] = metrics_runtime(self.metrics_port)
-        if self.tracing:
-            args["interceptors"] = tracing_interceptors()
+        args["interceptors"] = [*(tracing_interceptors() if self.tracing else []), PayloadLimitInterceptor()]
         try:
             return await temporalio.client.Client.connect(**args, data_converter=self._data_converter)
         except Exception as err:

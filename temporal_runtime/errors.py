@@ -21,7 +21,8 @@ TemporalRuntimeError
     ├── WorkflowNotFoundError
     ├── QueryFailedError
     ├── UpdateFailedError
-    └── PayloadCodecError        a payload could not be encoded or decoded (unknown key id, corrupt)
+    ├── PayloadCodecError        a payload could not be encoded or decoded (unknown key id, corrupt)
+    └── PayloadTooLargeError     arguments over Temporal's payload size limit, refused before sending
 ```
 
 Inside workflows and activities, Temporal's own failure types apply. They are re-exported
@@ -51,6 +52,7 @@ __all__ = [
     "NotInWorkflowError",
     "OptionError",
     "PayloadCodecError",
+    "PayloadTooLargeError",
     "QueryFailedError",
     "RegistrationError",
     "TemporalRuntimeError",
@@ -367,3 +369,32 @@ class PayloadCodecError(WorkflowError):
         ...
         temporal_runtime.errors.PayloadCodecError: a payload was encrypted with key id 'k0', ...
     """
+
+
+class PayloadTooLargeError(WorkflowError, ValueError):
+    """A start, signal, update or query whose arguments are over Temporal's payload size limit.
+
+    Raised before anything is sent; the message names the call and the size.
+
+    Attributes:
+        size: The encoded size of the arguments, in bytes.
+        limit: The limit they exceed, in bytes.
+
+    Example:
+        >>> err = PayloadTooLargeError("signal 'feed' is too large", size=3_000_000, limit=2_097_152)
+        >>> err.size > err.limit
+        True
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        size: int,
+        limit: int,
+        workflow_id: str | None = None,
+        workflow_type: str | None = None,
+    ) -> None:
+        super().__init__(message, workflow_id=workflow_id, workflow_type=workflow_type)
+        self.size = size
+        self.limit = limit

@@ -11,8 +11,10 @@ from typing import Any
 import temporalio.activity
 import temporalio.workflow
 from pydantic import TypeAdapter, ValidationError
+from temporalio.common import RawValue
 from temporalio.exceptions import ApplicationError
 
+from temporal_runtime._internal._payloads import DATA_CONVERTER, encode_checked
 from temporal_runtime._internal._signatures import make_type_adapter, read_signature
 from temporal_runtime._internal._validation import describe_validation_error
 from temporal_runtime.config import RuntimeConfig
@@ -127,6 +129,14 @@ def _check_result(defn_name: str, adapter: TypeAdapter[Any] | None, value: Any) 
         ) from None
 
 
+def _send(name: str, value: Any) -> RawValue:
+    # Encoded here, once, so that a result over the payload limit fails for good instead
+    # of temporalio's retryable failure that the default policy retries forever.
+    in_worker = temporalio.activity.in_activity()
+    converter = temporalio.activity.payload_converter() if in_worker else DATA_CONVERTER.payload_converter
+    return encode_checked(converter, value, f"the result of activity '{name}'")
+
+
 def _make_temporal_fn(
     name: str,
     fn: Callable[..., Any],
@@ -142,7 +152,7 @@ def _make_temporal_fn(
         async def run_async(*payloads: Any) -> Any:
             args = _decode_args(name, args_adapter, payloads)
             result = await (fn(args) if takes_args else fn())
-            return _check_result(name, result_adapter, result)
+            return _send(name, _check_result(name, result_adapter, result))
 
         entry: Callable[..., Any] = run_async
     else:
@@ -150,7 +160,7 @@ def _make_temporal_fn(
         def run_sync(*payloads: Any) -> Any:
             args = _decode_args(name, args_adapter, payloads)
             result = fn(args) if takes_args else fn()
-            return _check_result(name, result_adapter, result)
+            return _send(name, _check_result(name, result_adapter, result))
 
         entry = run_sync
     entry.__name__ = entry.__qualname__ = f"activity_{name}"

@@ -19,6 +19,7 @@ import temporalio.workflow as twf
 from temporalio.common import RawValue
 
 from temporal_runtime._internal import _dispatch, _envelope
+from temporal_runtime._internal._payloads import encode_checked
 from temporal_runtime._internal._temporal_runtime import TemporalWorkflowRuntime
 from temporal_runtime._internal._workflow_defn import HandlerDefinition, WorkflowDefinition
 
@@ -43,7 +44,8 @@ def _make_update(handler: HandlerDefinition) -> Callable[..., Any]:
     # temporalio runs the validator first and hands the handler the same raw arguments;
     # converting them again is cheap, and keeps one path for both runtimes.
     async def on_update(self: Any, *args: Any) -> Any:
-        return await _dispatch.update(self.instance, handler, handler.validate_args(args))
+        result = await _dispatch.update(self.instance, handler, handler.validate_args(args))
+        return encode_checked(twf.payload_converter(), result, f"the result of update '{handler.name}'")
 
     def validate(self: Any, *args: Any) -> None:
         _dispatch.validate_update(self.instance, handler, args)
@@ -71,7 +73,8 @@ def build_adapter(defn: WorkflowDefinition) -> type:
     async def run(self: Any, *args: Any) -> Any:
         method, kwargs = _envelope.decode(defn, args, twf.payload_converter())
         self.runtime.method = method.name
-        return await _dispatch.run_entry(self.instance, method, kwargs)
+        result = await _dispatch.run_entry(self.instance, method, kwargs)
+        return encode_checked(twf.payload_converter(), result, f"the result of {defn.name}.{method.name}")
 
     # temporalio reads hints through inspect.signature/get_type_hints: one RawValue input.
     run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]

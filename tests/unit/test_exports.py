@@ -16,7 +16,7 @@ TOP_LEVEL = [
     "EngineNotStartedError",
     "EngineState", "EngineStateError", "ExecutionStatus", "HealthStatus", "MethodHandle",
     "NotInWorkflowError", "OptionError", "ParentClosePolicy", "Payload", "PayloadCodec",
-    "PayloadCodecError", "QueryFailedError", "QuietSaga",
+    "PayloadCodecError", "PayloadTooLargeError", "QueryFailedError", "QuietSaga",
     "RegistrationError", "RetryPolicy", "RuntimeConfig", "Saga", "ScheduleHandle", "ScheduleInfo",
     "ScheduleOverlapPolicy", "SearchAttributeKey", "StartOptions", "TLSConfig", "TemporalEngine",
     "TemporalRuntimeError", "UnknownActivityError", "UnknownMethodError", "UnknownWorkflowError",

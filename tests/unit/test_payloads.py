@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from temporalio.api.common.v1 import Payload
 from temporalio.common import RawValue
+from temporalio.exceptions import ApplicationError
 
-from temporal_runtime._internal._payloads import DATA_CONVERTER
+from temporal_runtime._internal._payloads import BLOB_SIZE_LIMIT, DATA_CONVERTER, encode_checked, oversize
 
 NOT_JSON = Payload(metadata={"encoding": b"json/plain"}, data=b"{not json")
 CONVERTER = DATA_CONVERTER.payload_converter
@@ -36,3 +37,14 @@ def test_hinted_payloads_are_untouched() -> None:
 def test_round_trip_is_pydantics() -> None:
     payloads = CONVERTER.to_payloads([{"a": 1}, [1, 2], "x"])
     assert CONVERTER.from_payloads(payloads) == [{"a": 1}, [1, 2], "x"]
+
+
+def test_a_payload_at_the_limit_passes_and_one_over_it_fails_for_good() -> None:
+    small = encode_checked(CONVERTER, {"a": 1}, "the result of x")
+    assert CONVERTER.from_payload(small.payload) == {"a": 1}
+    at_limit = CONVERTER.to_payload("x" * (BLOB_SIZE_LIMIT - 64))
+    assert oversize([at_limit], "it") is None
+    with pytest.raises(ApplicationError) as info:
+        encode_checked(CONVERTER, "x" * BLOB_SIZE_LIMIT, "the result of activity 'a'")
+    assert info.value.type == "PayloadTooLarge" and info.value.non_retryable
+    assert info.value.message.startswith("the result of activity 'a' is 2,097,")
