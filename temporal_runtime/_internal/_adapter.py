@@ -6,7 +6,8 @@ and the engines' converter (`_payloads`) hands over an unreadable one as a `RawV
 Decoding and validation happen in `_envelope.decode`, and every problem with the input fails
 the workflow with a non-retryable `ApplicationError` (type ``InvalidWorkflowInput``) instead
 of failing workflow tasks forever.
-Handlers are thin: `_dispatch` holds the rules both runtimes share.
+Handlers are thin: `_dispatch` holds the rules both runtimes share. They are declared the
+same way as run, so an unreadable argument is reported by the handler's name.
 """
 
 from __future__ import annotations
@@ -26,33 +27,49 @@ from temporal_runtime._internal._workflow_defn import HandlerDefinition, Workflo
 
 def _make_signal(handler: HandlerDefinition) -> Callable[..., Any]:
     async def on_signal(self: Any, *args: Any) -> None:
-        result = _dispatch.signal(self.instance, handler, args, twf.logger)
+        result = _dispatch.signal(self.instance, handler, args, twf.logger, twf.payload_converter())
         if inspect.isawaitable(result):
             await result
 
-    return twf.signal(name=handler.name)(on_signal)
+    return twf.signal(name=handler.name)(_one_raw_input(on_signal))
 
 
 def _make_query(handler: HandlerDefinition) -> Callable[..., Any]:
     def on_query(self: Any, *args: Any) -> Any:
-        return _dispatch.query(self.instance, handler, args)
+        return _dispatch.query(self.instance, handler, args, twf.payload_converter())
 
-    return twf.query(name=handler.name)(on_query)
+    return twf.query(name=handler.name)(_one_raw_input(on_query))
 
 
 def _make_update(handler: HandlerDefinition) -> Callable[..., Any]:
     # temporalio runs the validator first and hands the handler the same raw arguments;
     # converting them again is cheap, and keeps one path for both runtimes.
     async def on_update(self: Any, *args: Any) -> Any:
-        result = await _dispatch.update(self.instance, handler, handler.validate_args(args))
+        converted = _dispatch.call_args(handler, args, twf.payload_converter())
+        result = await _dispatch.update(self.instance, handler, converted)
         return encode_checked(twf.payload_converter(), result, f"the result of update '{handler.name}'")
 
     def validate(self: Any, *args: Any) -> None:
-        _dispatch.validate_update(self.instance, handler, args)
+        _dispatch.validate_update(self.instance, handler, args, twf.payload_converter())
 
-    update = twf.update(name=handler.name)(on_update)
-    update.validator(validate)
+    update = twf.update(name=handler.name)(_one_raw_input(on_update))
+    update.validator(_one_raw_input(validate))
     return update
+
+
+def _one_raw_input(fn: Callable[..., Any]) -> Callable[..., Any]:
+    # temporalio reads hints through inspect.signature/get_type_hints: with one RawValue
+    # parameter it hands a single input over undecoded (and none as no arguments).
+    fn.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter(
+                "payload", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=RawValue, default=None
+            ),
+        ]
+    )
+    fn.__annotations__ = {"payload": RawValue, "return": Any}
+    return fn
 
 
 def _belong(fn: Callable[..., Any], defn: WorkflowDefinition, attr: str) -> Callable[..., Any]:
@@ -76,15 +93,7 @@ def build_adapter(defn: WorkflowDefinition) -> type:
         result = await _dispatch.run_entry(self.instance, method, kwargs)
         return encode_checked(twf.payload_converter(), result, f"the result of {defn.name}.{method.name}")
 
-    # temporalio reads hints through inspect.signature/get_type_hints: one RawValue input.
-    run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [
-            inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
-            inspect.Parameter("payload", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=RawValue),
-        ]
-    )
-    run.__annotations__ = {"payload": RawValue, "return": Any}
-    _belong(run, defn, "run")
+    _belong(_one_raw_input(run), defn, "run")
 
     namespace: dict[str, Any] = {
         "__init__": __init__,

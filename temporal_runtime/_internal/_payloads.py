@@ -24,16 +24,24 @@ from typing import Any, cast
 import temporalio.api.common.v1
 import temporalio.client
 import temporalio.converter
+from pydantic import ValidationError
 from temporalio.common import RawValue
 from temporalio.contrib.pydantic import PydanticPayloadConverter, pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 
+from temporal_runtime._internal._validation import describe_validation_error
+from temporal_runtime._internal._workflow_defn import InputError
 from temporal_runtime.errors import PayloadTooLargeError
 
 # Temporal's default error limit for one payload field (the dev server's and Temporal Cloud's);
 # the server also warns above 512 KiB.
 BLOB_SIZE_LIMIT = 2 * 1024 * 1024
 PAYLOAD_TOO_LARGE = "PayloadTooLarge"
+# The worker accepts (or rejects) an update with a message that carries the whole request, so
+# its arguments must leave room for the name, ids and headers: no worker can answer a bigger
+# one, and the workflow's task fails until the workflow is terminated.
+UPDATE_RESERVE = 16 * 1024
+_RESERVED_FOR = "update request around the arguments"
 
 
 class PayloadConverter(PydanticPayloadConverter):
@@ -58,16 +66,38 @@ class PayloadConverter(PydanticPayloadConverter):
 DATA_CONVERTER = dataclasses.replace(pydantic_data_converter, payload_converter_class=PayloadConverter)
 
 
-def oversize(payloads: Sequence[temporalio.api.common.v1.Payload], what: str) -> tuple[int, str] | None:
-    """The encoded size of `payloads` and a message naming `what`, if they are over the limit."""
+def read_raw(value: Any, converter: temporalio.converter.PayloadConverter | None, what: str) -> Any:
+    """`value`, decoded with `converter` if temporalio handed it over undecoded (a `RawValue`).
+
+    Raises `InputError` naming `what` when the payload cannot be read.
+    """
+    if not isinstance(value, RawValue):
+        return value
+    if converter is None:
+        raise InputError(f"{what} arrived undecoded and there is no converter to read it")
+    try:
+        return converter.from_payload(value.payload)
+    except ValidationError as err:
+        detail = describe_validation_error(err)
+    except Exception as err:
+        detail = f"{type(err).__name__}: {err}"
+    raise InputError(f"{what} is not readable JSON ({detail})")
+
+
+def oversize(
+    payloads: Sequence[temporalio.api.common.v1.Payload], what: str, *, reserve: int = 0
+) -> tuple[int, str] | None:
+    """The encoded size of `payloads` and a message naming `what`, if they are over the limit
+    (less `reserve` bytes for what travels with them in the same field)."""
     # Measured as the server and temporalio's core measure it: the encoded Payloads message.
     size = temporalio.api.common.v1.Payloads(payloads=payloads).ByteSize()
-    if size <= BLOB_SIZE_LIMIT:
+    if size <= BLOB_SIZE_LIMIT - reserve:
         return None
+    room = f" less {reserve:,} bytes for the {_RESERVED_FOR}" if reserve else ""
     return size, (
         f"{what} is {size:,} bytes encoded, over Temporal's payload size limit of "
-        f"{BLOB_SIZE_LIMIT:,} bytes; keep large data outside the workflow (an object store, a "
-        "database) and pass a reference to it"
+        f"{BLOB_SIZE_LIMIT:,} bytes{room}; keep large data outside the workflow (an object store, "
+        "a database) and pass a reference to it"
     )
 
 
@@ -81,12 +111,12 @@ def encode_checked(converter: temporalio.converter.PayloadConverter, value: Any,
 
 
 def _encode_args(
-    args: Sequence[Any], what: str, workflow_id: str, workflow_type: str | None = None
+    args: Sequence[Any], what: str, workflow_id: str, workflow_type: str | None = None, *, reserve: int = 0
 ) -> list[Any]:
     if not args:
         return []
     payloads = DATA_CONVERTER.payload_converter.to_payloads(args)
-    problem = oversize(payloads, what)
+    problem = oversize(payloads, what, reserve=reserve)
     if problem is not None:
         size, message = problem
         raise PayloadTooLargeError(
@@ -124,7 +154,8 @@ class _Outbound(temporalio.client.OutboundInterceptor):
     async def start_workflow_update(
         self, input: temporalio.client.StartWorkflowUpdateInput
     ) -> temporalio.client.WorkflowUpdateHandle[Any]:
-        input.args = _encode_args(input.args, f"update '{input.update}' to workflow '{input.id}'", input.id)
+        what = f"update '{input.update}' to workflow '{input.id}'"
+        input.args = _encode_args(input.args, what, input.id, reserve=UPDATE_RESERVE)
         return await super().start_workflow_update(input)
 
 

@@ -23,6 +23,7 @@ from temporalio.exceptions import ApplicationError
 from examples import orders
 from temporal_runtime import DevServer, TemporalEngine
 from tests.integration._temporal_cli import temporal_cli
+from tests.integration.payload_app import PayloadWorkflow  # noqa: F401  (served by bad_engine)
 
 WORKFLOW_TYPE = "OrderProcessingWorkflow"
 GOOD_ORDER = {"order_id": "A-1", "items": [{"sku": "apple", "quantity": 2}]}
@@ -210,6 +211,58 @@ async def test_cli_execute_reports_the_failure(
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "InvalidWorkflowInput" in output or "signal handler" in output, output
+
+
+# (case id, arguments given to a handler that takes (text: str), text the answer must contain)
+HANDLER_CASES: list[tuple[str, list[Any], tuple[str, ...]]] = [
+    ("unreadable", [NOT_JSON], ("argument 1 of 1 is not readable JSON", "Invalid JSON")),
+    ("unknown-encoding", [UNKNOWN_ENCODING], ("argument 1 of 1 is not readable JSON", "binary/encrypted")),
+    ("two-one-unreadable", ["fine", NOT_JSON], ("argument 2 of 2 is not readable JSON",)),
+    ("two-readable", ["fine", "extra"], ("takes (text); got 2 argument(s)",)),
+    ("none", [], ("takes (text); got 0 argument(s)",)),
+    ("wrong-type", [{"text": 1}], ("'text' is invalid", "valid string")),
+]
+
+
+@pytest.fixture
+async def serving(
+    bad_engine: TemporalEngine, raw_client: temporalio.client.Client, bad_queue: str
+) -> AsyncIterator[temporalio.client.WorkflowHandle[Any, Any]]:
+    handle = await raw_client.start_workflow(
+        "PayloadWorkflow", {"method": "serve"}, id=f"bad-h-{uuid.uuid4().hex[:10]}", task_queue=bad_queue
+    )
+    yield handle
+    # Whatever it was sent, the workflow still runs normally and no task ever failed.
+    assert await handle.query("received") == []
+    await handle.signal("finish")
+    assert await asyncio.wait_for(handle.result(), 60) == []
+    kinds = [event.event_type for event in (await handle.fetch_history()).events]
+    assert EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED not in kinds
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"), [c[1:] for c in HANDLER_CASES], ids=[c[0] for c in HANDLER_CASES]
+)
+async def test_bad_query_and_update_arguments_answer_in_the_librarys_words(
+    serving: temporalio.client.WorkflowHandle[Any, Any], args: list[Any], expected: tuple[str, ...]
+) -> None:
+    with pytest.raises(temporalio.client.WorkflowQueryFailedError) as query:
+        await serving.query("echo", args=args)
+    assert "PayloadWorkflow.echo" in query.value.message
+    for text in expected:
+        assert text in query.value.message, f"{text!r} not in {query.value.message!r}"
+
+    with pytest.raises(temporalio.client.WorkflowUpdateFailedError) as update:
+        await serving.execute_update("take", args=args)
+    cause = update.value.cause
+    assert isinstance(cause, ApplicationError), repr(cause)
+    assert cause.type == "InvalidUpdateInput" and cause.non_retryable
+    assert "PayloadWorkflow.take" in cause.message
+    for text in expected:
+        assert text in cause.message, f"{text!r} not in {cause.message!r}"
+
+    # A signal cannot answer: it is dropped (and logged), the workflow is unaffected.
+    await serving.signal("feed", args=args)
 
 
 async def test_same_worker_still_serves_after_bad_inputs(

@@ -22,9 +22,9 @@ from temporal_runtime import (
 )
 from temporal_runtime._internal._payloads import BLOB_SIZE_LIMIT
 from tests.integration._engines import engine_serving
-from tests.integration.big_payloads import BigPayloadWorkflow
+from tests.integration.payload_app import PayloadWorkflow
 
-engine = engine_serving(BigPayloadWorkflow)
+engine = engine_serving(PayloadWorkflow)
 OVER = BLOB_SIZE_LIMIT + 1024
 LIMIT_TEXT = f"over Temporal's payload size limit of {BLOB_SIZE_LIMIT:,} bytes"
 
@@ -35,7 +35,7 @@ async def _kinds(engine: TemporalEngine, workflow_id: str) -> list[int]:
 
 
 async def test_activity_result_over_the_limit_fails_on_its_first_attempt(engine: TemporalEngine) -> None:
-    handle = await BigPayloadWorkflow.client(engine).async_.activity_result(OVER)
+    handle = await PayloadWorkflow.client(engine).async_.activity_result(OVER)
     with pytest.raises(WorkflowFailedError) as info:
         await handle.result(timeout=60)
     err = info.value
@@ -48,24 +48,24 @@ async def test_activity_result_over_the_limit_fails_on_its_first_attempt(engine:
 
 
 async def test_workflow_result_over_the_limit_fails_the_workflow_not_its_task(engine: TemporalEngine) -> None:
-    handle = await BigPayloadWorkflow.client(engine).async_.own_result(OVER)
+    handle = await PayloadWorkflow.client(engine).async_.own_result(OVER)
     with pytest.raises(WorkflowFailedError) as info:
         await handle.result(timeout=60)
     assert info.value.root_cause_type == "PayloadTooLarge"
-    assert "the result of BigPayloadWorkflow.own_result" in str(info.value)
+    assert "the result of PayloadWorkflow.own_result" in str(info.value)
     kinds = await _kinds(engine, handle.id)
     assert EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED not in kinds
     assert kinds[-1] == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED
 
 
 async def test_arguments_over_the_limit_are_refused_before_sending(engine: TemporalEngine) -> None:
-    wf = BigPayloadWorkflow.client(engine)
+    wf = PayloadWorkflow.client(engine)
     handle = await wf.async_.serve()
     big = "s" * OVER
     calls = {
-        "signal 'feed'": handle.signal(BigPayloadWorkflow.feed, big),
-        "update 'take'": handle.update(BigPayloadWorkflow.take, big),
-        "query 'echo'": handle.query(BigPayloadWorkflow.echo, big),
+        "signal 'feed'": handle.signal(PayloadWorkflow.feed, big),
+        "update 'take'": handle.update(PayloadWorkflow.take, big),
+        "query 'echo'": handle.query(PayloadWorkflow.echo, big),
         "signal 'feed' to": engine.signal(handle.id, "feed", big),
     }
     for what, call in calls.items():
@@ -75,22 +75,22 @@ async def test_arguments_over_the_limit_are_refused_before_sending(engine: Tempo
         assert info.value.size > info.value.limit == BLOB_SIZE_LIMIT
         assert info.value.workflow_id == handle.id
 
-    with pytest.raises(PayloadTooLargeError, match=r"the input of BigPayloadWorkflow\.own_result"):
+    with pytest.raises(PayloadTooLargeError, match=r"the input of PayloadWorkflow\.own_result"):
         await wf.async_.own_result(big)  # type: ignore[arg-type]
 
     # Nothing reached the workflow; it still serves calls of a normal size.
-    assert await handle.query(BigPayloadWorkflow.received) == []
-    assert await handle.update(BigPayloadWorkflow.take, "small") == 5
-    await handle.signal(BigPayloadWorkflow.finish)
+    assert await handle.query(PayloadWorkflow.received) == []
+    assert await handle.update(PayloadWorkflow.take, "small") == 5
+    await handle.signal(PayloadWorkflow.finish)
     assert await handle.result(timeout=60) == [5]
     assert EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED not in await _kinds(engine, handle.id)
 
 
 async def test_update_result_over_the_limit_fails_the_update_only(engine: TemporalEngine) -> None:
-    handle = await BigPayloadWorkflow.client(engine).async_.serve()
+    handle = await PayloadWorkflow.client(engine).async_.serve()
     with pytest.raises(UpdateFailedError, match="PayloadTooLarge") as info:
-        await handle.update(BigPayloadWorkflow.big_answer, OVER)
+        await handle.update(PayloadWorkflow.big_answer, OVER)
     assert "the result of update 'big_answer'" in str(info.value)
-    await handle.signal(BigPayloadWorkflow.finish)
+    await handle.signal(PayloadWorkflow.finish)
     assert await handle.result(timeout=60) == []
     assert EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED not in await _kinds(engine, handle.id)

@@ -7,7 +7,13 @@ from temporalio.api.common.v1 import Payload
 from temporalio.common import RawValue
 from temporalio.exceptions import ApplicationError
 
-from temporal_runtime._internal._payloads import BLOB_SIZE_LIMIT, DATA_CONVERTER, encode_checked, oversize
+from temporal_runtime._internal._payloads import (
+    BLOB_SIZE_LIMIT,
+    DATA_CONVERTER,
+    UPDATE_RESERVE,
+    encode_checked,
+    oversize,
+)
 
 NOT_JSON = Payload(metadata={"encoding": b"json/plain"}, data=b"{not json")
 CONVERTER = DATA_CONVERTER.payload_converter
@@ -48,3 +54,11 @@ def test_a_payload_at_the_limit_passes_and_one_over_it_fails_for_good() -> None:
         encode_checked(CONVERTER, "x" * BLOB_SIZE_LIMIT, "the result of activity 'a'")
     assert info.value.type == "PayloadTooLarge" and info.value.non_retryable
     assert info.value.message.startswith("the result of activity 'a' is 2,097,")
+
+
+def test_update_arguments_leave_room_for_the_request_around_them() -> None:
+    near = [CONVERTER.to_payload("u" * (BLOB_SIZE_LIMIT - UPDATE_RESERVE // 2))]
+    assert oversize(near, "a signal") is None
+    problem = oversize(near, "update 'take'", reserve=UPDATE_RESERVE)
+    assert problem is not None
+    assert f"less {UPDATE_RESERVE:,} bytes for the update request" in problem[1]

@@ -1,4 +1,4 @@
-"""A workflow and an activity that produce payloads of a size the caller picks (test_payload_limits)."""
+"""A workflow whose handlers take one text and results have a size the caller picks (payload tests)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ async def big_result(size: int) -> str:
     return "x" * size
 
 
-class BigPayloadWorkflow(Workflow):
+class PayloadWorkflow(Workflow):
     def __init__(self) -> None:
         self._received: list[int] = []
         self._done = False
