@@ -33,6 +33,7 @@ from temporal_runtime._internal._connection import resolve_connect_args
 from temporal_runtime._internal._handles import RawWorkflowHandle
 from temporal_runtime._internal._observability import metrics_runtime, tracing_interceptors
 from temporal_runtime._internal._payloads import PayloadLimitInterceptor
+from temporal_runtime._internal._secrets import redacted, scrub, secret_values
 from temporal_runtime._internal._surface import EngineSurface
 from temporal_runtime._internal._temporal_options import start_kwargs
 from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, Plan, WorkerSettings
@@ -185,13 +186,15 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         """The arguments `start()` will pass to temporalio's ``Client.connect`` (resolved now).
 
         Explicit arguments over ``TEMPORAL_*`` variables over ``temporal.toml``; useful to check
-        which address, namespace and TLS settings a deployment really uses.
+        which address, namespace and TLS settings a deployment really uses. Secrets (the API
+        key, the TLS client private key, credential headers) show as ``<redacted>``: safe to
+        print or log.
 
         Example:
             >>> TemporalEngine(url="example:7233", start_worker=False).connect_args["target_host"]
             'example:7233'
         """
-        return resolve_connect_args(**self._connect_args)
+        return redacted(resolve_connect_args(**self._connect_args))
 
     @property
     def client(self) -> temporalio.client.Client:
@@ -242,8 +245,8 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         except Exception as err:
             raise ConnectionError(
                 f"cannot reach Temporal at {args['target_host']} (namespace {args['namespace']!r}): "
-                f"{err}. Start a local server with `temporal-runtime dev` (or `temporal server "
-                "start-dev`), or set url= / TEMPORAL_ADDRESS."
+                f"{scrub(str(err), secret_values(args))}. Start a local server with `temporal-runtime "
+                "dev` (or `temporal server start-dev`), or set url= / TEMPORAL_ADDRESS."
             ) from err
 
     async def _close(self) -> None:

@@ -126,7 +126,9 @@ def test_tls_arguments_override_field_by_field(
     assert isinstance(tls, temporalio.service.TLSConfig)
     assert tls.domain == "arg.example"
     assert tls.server_root_ca_cert == CA  # kept from the environment
-    assert (tls.client_cert, tls.client_private_key) == (CERT, KEY)
+    # connect_args shows the private key as set, start() gets the key itself.
+    assert (tls.client_cert, tls.client_private_key) == (CERT, b"<redacted>")
+    assert resolve_connect_args(**engine._connect_args)["tls"].client_private_key == KEY
 
     tls = TemporalEngine(start_worker=False, tls_server_ca_cert=str(other_ca)).connect_args["tls"]
     assert isinstance(tls, temporalio.service.TLSConfig)
