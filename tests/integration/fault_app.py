@@ -108,7 +108,8 @@ async def tally(
     `expected` maps each started LedgerWorkflow id to its number of steps; `bad` holds ids
     started with an invalid input, which must fail cleanly (InvalidWorkflowInput).
     """
-    result = Tally(started=len(expected) + len(list(bad := list(bad))))
+    bad = list(bad)
+    result = Tally(started=len(expected) + len(bad))
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     gate = asyncio.Semaphore(concurrency)

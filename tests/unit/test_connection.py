@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,18 +13,6 @@ from temporal_runtime._internal._connection import resolve_connect_args
 CA = b"-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n"
 CERT = b"-----BEGIN CERTIFICATE-----\nCLIENT\n-----END CERTIFICATE-----\n"
 KEY = b"-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n"
-
-
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    for var in list(os.environ):
-        if var.startswith("TEMPORAL_"):
-            monkeypatch.delenv(var)
-    # An empty temporal.toml, so the user's own ~/.config/temporalio file never leaks in.
-    empty = tmp_path / "empty.toml"
-    empty.write_text("")
-    monkeypatch.setenv("TEMPORAL_CONFIG_FILE", str(empty))
-    return tmp_path
 
 
 @pytest.fixture

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 import temporalio.service
 
@@ -19,14 +16,7 @@ TOKEN = "Bearer tok-9d8e7f6a5b"
 CERT = "-----BEGIN CERTIFICATE-----\nMIIDpublicCERT\n-----END CERTIFICATE-----\n"
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for var in list(os.environ):
-        if var.startswith("TEMPORAL_"):
-            monkeypatch.delenv(var)
-    empty = tmp_path / "empty.toml"
-    empty.write_text("")
-    monkeypatch.setenv("TEMPORAL_CONFIG_FILE", str(empty))
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 def _leaks(text: str) -> list[str]:
