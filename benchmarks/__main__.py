@@ -7,8 +7,9 @@ import asyncio
 import time
 from pathlib import Path
 
-from benchmarks._harness import PRESETS, run_all
+from benchmarks._harness import PRESETS
 from benchmarks._report import RESULTS, terminal_table, write
+from benchmarks._run import run_all
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -185,19 +185,16 @@ def main() -> None:
     parser.add_argument("--dir", default="")
     parser.add_argument("--module", default="")
     ns = parser.parse_args()
-    asyncio.run(_run(ns))
-
-
-async def _run(ns: argparse.Namespace) -> None:
     if ns.scenario == "worker-start":
-        out = await worker_start(ns.side, ns.address, ns.dir, ns.module, ns.count)
+        scenario = worker_start(ns.side, ns.address, ns.dir, ns.module, ns.count)
     else:
-        out = await memory(ns.side, ns.address, ns.count)
+        scenario = memory(ns.side, ns.address, ns.count)
+    # Not asyncio.run: at its end it cancels every task, and a worker left polling (the memory
+    # scenario keeps its workflows open) can wait on that forever.
+    out = asyncio.new_event_loop().run_until_complete(scenario)
     print(json.dumps(out), flush=True)
     sys.stdout.flush()
-    # Leave from inside the loop: asyncio.run would next cancel the worker's tasks, which can
-    # wait for ever on the workflows the memory scenario leaves open; and interpreter teardown
-    # (thousands of objects, the worker's threads) is not measured either.
+    # Skip interpreter teardown (thousands of objects, the worker's threads): it is not measured.
     os._exit(0)
 
 

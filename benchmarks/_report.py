@@ -91,11 +91,15 @@ def _verdict(m: Metric) -> str:
     return ("met" if m.met else "MISSED") + f" ({m.target})"
 
 
+def _ratio(m: Metric) -> str:
+    # Where rounds were paired, the median of per-round ratios follows in brackets.
+    per_round = m.extra.get("median_round_ratio")
+    return f"{m.ratio:.3f}" + (f" ({per_round:.3f})" if per_round else "")
+
+
 def rows(metrics: list[Metric]) -> list[list[str]]:
     header = ["scenario", "figure", "unit", "DSL", "raw", "DSL/raw", "target"]
-    body = [
-        [m.scenario, m.name, m.unit, _fmt(m.dsl), _fmt(m.raw), f"{m.ratio:.3f}", _verdict(m)] for m in metrics
-    ]
+    body = [[m.scenario, m.name, m.unit, _fmt(m.dsl), _fmt(m.raw), _ratio(m), _verdict(m)] for m in metrics]
     return [header, *body]
 
 
@@ -118,10 +122,17 @@ def markdown(metrics: list[Metric], env: dict[str, Any], settings: Settings, ela
     out = [
         "# temporal_runtime vs raw temporalio",
         "",
-        f"Run {env['finished_utc']} ({settings.name} preset, {elapsed_s:.0f} s). Both sides ran in the same "
-        "process on the same dev server, alternating rounds; figures are medians over rounds "
-        "(percentiles over all samples for latency). DSL/raw is the DSL figure divided by the raw one: "
-        "for throughput higher is better, for everything else lower is better.",
+        f"Run {env['finished_utc']} ({settings.name} preset, {elapsed_s:.0f} s). All sides ran in the same "
+        "process on the same dev server, taking turns round by round; figures are medians over rounds "
+        "(percentiles over all samples for latency). DSL/raw is the DSL figure divided by the raw one "
+        "(in brackets, where rounds pair up: the median of per-round ratios): for throughput higher is "
+        "better, for everything else lower is better.",
+        "",
+        "Raw is temporalio as its users first write it (default sandbox, models imported plainly). The "
+        "CPU rows add two raw baselines: the same code with its models module passed through the sandbox, "
+        "as temporalio's documentation advises, and the same code with no sandbox at all (the floor). "
+        "Every side keeps its model and activity in a module of their own, imported plainly by the "
+        "workflow module (benchmarks/dsl_models.py, benchmarks/raw_models.py).",
         "",
         f"- Machine: {env['machine']['cpu']}, {env['machine']['cores']} cores, "
         f"{env['machine']['memory_gb']} GB, {env['machine']['platform']}",

@@ -1,8 +1,14 @@
-"""The two sides of every server scenario, behind one small interface.
+"""The sides of every server scenario, behind one small interface.
 
 `DslSide` drives temporal_runtime (a `TemporalEngine` serving `BenchDsl`); `RawSide` drives
-temporalio directly (a `Client` plus a `Worker` serving the raw classes). Both use the
-pydantic data converter, the default sandbox and the same worker options.
+temporalio directly (a `Client` plus a `Worker` serving the raw classes). All use the pydantic
+data converter and the same worker options. The raw side comes in three variants that differ
+only in the worker's workflow runner (`RAW_VARIANTS`):
+
+- ``raw``: the default sandbox, which re-imports `benchmarks.raw_models` for every run;
+- ``raw_pt``: the default sandbox with `benchmarks.raw_models` passed through, as temporalio's
+  documentation advises for models and activities;
+- ``raw_bare``: no sandbox at all (`UnsandboxedWorkflowRunner`), the floor of what a run costs.
 """
 
 from __future__ import annotations
@@ -15,15 +21,29 @@ import temporalio.api.workflowservice.v1 as wsv1
 import temporalio.client
 import temporalio.service
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
+from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, Worker, WorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from benchmarks.dsl_workflows import BenchDsl, Ping, dsl_echo
 from benchmarks.raw_workflows import RAW_WORKFLOWS, RawNoActivity, RawOneActivity, RawPing, RawWait, raw_echo
 from temporal_runtime import TemporalEngine
 from temporal_runtime.config import current_config
 
+# The pair every scenario compares, and the extra raw baselines of the CPU scenario.
 SIDES = ("dsl", "raw")
+BASELINES = ("raw_pt", "raw_bare")
+
+
+def _passthrough_models() -> WorkflowRunner:
+    restrictions = SandboxRestrictions.default.with_passthrough_modules("benchmarks.raw_models")
+    return SandboxedWorkflowRunner(restrictions=restrictions)
+
+
+RAW_VARIANTS: dict[str, Any] = {
+    "raw": SandboxedWorkflowRunner,
+    "raw_pt": _passthrough_models,
+    "raw_bare": UnsandboxedWorkflowRunner,
+}
 
 
 def worker_options() -> dict[str, Any]:
@@ -50,6 +70,20 @@ class DslSide:
         self.client = BenchDsl.client(self.engine)
         self.starter = self.client.async_
 
+    def replayer(self) -> Replayer:
+        """A replayer of `BenchDsl` with the very runner (sandbox settings) the engine's worker uses."""
+        adapter = BenchDsl.__temporal_runtime__.adapter
+        assert adapter is not None
+        (worker,) = self.engine._workers.values()
+        return Replayer(
+            workflows=[adapter],
+            data_converter=self.engine.client.data_converter,
+            workflow_runner=worker.config()["workflow_runner"],
+        )
+
+    def history_source(self) -> tuple[temporalio.client.Client, str, str]:
+        return self.engine.client, self.engine.task_queue, "BenchDsl"
+
     async def stop(self) -> None:
         await self.engine.stop()
 
@@ -74,11 +108,11 @@ class DslSide:
 
 
 class RawSide:
-    name = "raw"
-
-    def __init__(self, address: str, task_queue: str) -> None:
+    def __init__(self, address: str, task_queue: str, variant: str = "raw") -> None:
+        self.name = variant
         self.address = address
         self.task_queue = task_queue
+        self.runner: WorkflowRunner = RAW_VARIANTS[variant]()
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -90,10 +124,18 @@ class RawSide:
             task_queue=self.task_queue,
             workflows=RAW_WORKFLOWS,
             activities=[raw_echo],
-            workflow_runner=SandboxedWorkflowRunner(),
+            workflow_runner=self.runner,
             **worker_options(),
         )
         self._task = asyncio.create_task(self.worker.run())
+
+    def replayer(self) -> Replayer:
+        return Replayer(
+            workflows=[RawOneActivity], data_converter=self.client.data_converter, workflow_runner=self.runner
+        )
+
+    def history_source(self) -> tuple[temporalio.client.Client, str, str]:
+        return self.client, self.task_queue, "BenchRawOneActivity"
 
     async def stop(self) -> None:
         await self.worker.shutdown()
@@ -130,7 +172,7 @@ class RawSide:
 
 
 def make_side(name: str, address: str, task_queue: str) -> DslSide | RawSide:
-    return DslSide(address, task_queue) if name == "dsl" else RawSide(address, task_queue)
+    return DslSide(address, task_queue) if name == "dsl" else RawSide(address, task_queue, name)
 
 
 # -- a client with no server, for the client-path scenario ------------------------------------

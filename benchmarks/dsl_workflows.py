@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from benchmarks.dsl_models import Ping, dsl_echo
+from temporal_runtime import Workflow, wf_query, wf_signal
 
-from temporal_runtime import Workflow, activity_def, wf_query, wf_signal
-
-
-class Ping(BaseModel):
-    n: int
-    text: str = "ping"
-
-
-@activity_def("bench_dsl_echo")
-async def dsl_echo(ping: Ping) -> Ping:
-    return Ping(n=ping.n + 1, text=ping.text)
+__all__ = ["BenchDsl", "Ping", "dsl_echo"]
 
 
 class BenchDsl(Workflow, name="BenchDsl"):

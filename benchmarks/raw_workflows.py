@@ -1,21 +1,16 @@
-"""The same benchmark workflows written in raw temporalio (one class per entry point)."""
+"""The same benchmark workflows written in raw temporalio (one class per entry point).
+
+The model and the activity come from `benchmarks.raw_models` by a plain import, as they would
+in a project that keeps its models in a module of their own.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import BaseModel
-from temporalio import activity, workflow
+from temporalio import workflow
 
-
-class RawPing(BaseModel):
-    n: int
-    text: str = "ping"
-
-
-@activity.defn(name="bench_raw_echo")
-async def raw_echo(ping: RawPing) -> RawPing:
-    return RawPing(n=ping.n + 1, text=ping.text)
+from benchmarks.raw_models import RawPing, raw_echo
 
 
 @workflow.defn(name="BenchRawOneActivity")
@@ -57,3 +52,4 @@ class RawWait:
 
 
 RAW_WORKFLOWS = [RawOneActivity, RawNoActivity, RawWait]
+__all__ = ["RAW_WORKFLOWS", "RawNoActivity", "RawOneActivity", "RawPing", "RawWait", "raw_echo"]

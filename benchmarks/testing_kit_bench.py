@@ -4,6 +4,7 @@ Not a test: run it by hand and read the numbers.
 
     python -m benchmarks.testing_kit_bench                 # 1,000 runs each, fake activity
     python -m benchmarks.testing_kit_bench --runs 200 --concurrency 20 --real-activity
+    python -m benchmarks.testing_kit_bench --only memory --no-replay   # without InMemoryEngine's replay
 
 By default `process_item` is replaced by an instant fake on both engines, so the numbers
 compare the engines (the real one sleeps 50 ms per item). Each run is one
@@ -56,12 +57,12 @@ def report(name: str, total: float, latencies: list[float]) -> None:
     )
 
 
-async def bench_in_memory(runs: int, concurrency: int, fakes: dict[Any, Any]) -> None:
-    async with InMemoryEngine(activities=fakes) as engine:
+async def bench_in_memory(runs: int, concurrency: int, fakes: dict[Any, Any], replay: bool) -> None:
+    async with InMemoryEngine(activities=fakes, replay=replay) as engine:
         client = OrderProcessingWorkflow.client(engine)
         started = time.perf_counter()
         latencies = await timed_runs(lambda: client.process_order(ORDER), runs, concurrency)
-        report("InMemoryEngine", time.perf_counter() - started, latencies)
+        report(f"InMemoryEngine{'' if replay else ' (no replay)'}", time.perf_counter() - started, latencies)
 
 
 async def bench_time_skipping(runs: int, concurrency: int, fakes: dict[Any, Any]) -> None:
@@ -84,11 +85,12 @@ async def main() -> None:
     parser.add_argument("--concurrency", type=int, default=1, help="workflows in flight at once")
     parser.add_argument("--real-activity", action="store_true", help="run the real process_item (50 ms)")
     parser.add_argument("--only", choices=["memory", "server"], default=None)
+    parser.add_argument("--no-replay", action="store_true", help="InMemoryEngine(replay=False)")
     args = parser.parse_args()
     fakes: dict[Any, Any] = {} if args.real_activity else {process_item: fake_process_item}
     print(f"{args.runs} x OrderProcessingWorkflow.process_order (2 items), concurrency {args.concurrency}")
     if args.only in (None, "memory"):
-        await bench_in_memory(args.runs, args.concurrency, fakes)
+        await bench_in_memory(args.runs, args.concurrency, fakes, replay=not args.no_replay)
     if args.only in (None, "server"):
         await bench_time_skipping(args.runs, args.concurrency, fakes)
 

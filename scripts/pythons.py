@@ -123,7 +123,7 @@ def _venv(version: str, interpreter: Path) -> Path:
     steps = [
         [str(interpreter), "-m", "venv", "--clear", str(venv)],
         [str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
-        [str(python), "-m", "pip", "install", "--quiet", "-e", ".[dev]"],
+        [str(python), "-m", "pip", "install", "--quiet", "-e", ".[dev,docs]"],  # the extras make install uses
     ]
     for step in steps:
         if _run(step) != 0:

@@ -20,7 +20,9 @@ from temporal_runtime.activity import (
     activity_info,
     heartbeat,
     is_cancelled,
+    raise_complete_async,
 )
+from temporal_runtime.activity_handle import AsyncActivityHandle, PendingActivity
 from temporal_runtime.child import ChildHandle
 from temporal_runtime.client import (
     ExecutionStatus,
@@ -35,16 +37,21 @@ from temporal_runtime.common import (
     RetryPolicy,
     SearchAttributeKey,
     TLSConfig,
+    VersioningBehavior,
     WorkflowIDConflictPolicy,
     WorkflowIDReusePolicy,
 )
 from temporal_runtime.config import RuntimeConfig, load_config
+from temporal_runtime.context import ContextPropagator
 from temporal_runtime.devserver import DevServer
 from temporal_runtime.encryption import EncryptionCodec
 from temporal_runtime.engine import TemporalEngine
 from temporal_runtime.errors import (
+    ActivityCompletionError,
     ActivityError,
+    ActivityNotFoundError,
     ApplicationError,
+    ApplicationErrorCategory,
     ChildWorkflowError,
     ConfigError,
     EngineError,
@@ -56,6 +63,9 @@ from temporal_runtime.errors import (
     PayloadTooLargeError,
     QueryFailedError,
     RegistrationError,
+    ScheduleAlreadyRunningError,
+    ScheduleError,
+    ScheduleNotFoundError,
     TemporalRuntimeError,
     UnknownActivityError,
     UnknownMethodError,
@@ -69,22 +79,30 @@ from temporal_runtime.errors import (
     WorkflowTerminatedError,
     WorkflowTimedOutError,
 )
-from temporal_runtime.handlers import UpdateMethod, wf_query, wf_signal, wf_update
-from temporal_runtime.info import WorkflowInfo
+from temporal_runtime.external import ExternalWorkflowHandle
+from temporal_runtime.handlers import UpdateMethod, allow_nondeterminism, wf_query, wf_signal, wf_update
+from temporal_runtime.info import ParentInfo, WorkflowInfo
 from temporal_runtime.lifecycle import EngineState, HealthStatus
 from temporal_runtime.options import StartOptions
 from temporal_runtime.saga import QuietSaga, Saga
 from temporal_runtime.schedules import ScheduleHandle, ScheduleInfo, ScheduleOverlapPolicy
+from temporal_runtime.update_handle import UpdateHandle
+from temporal_runtime.with_start import WithStartWorkflowOperation
 from temporal_runtime.workflow import Workflow, WorkflowCancelled
 
 __all__ = [
     "Activity",
+    "ActivityCompletionError",
     "ActivityError",
     "ActivityInfo",
+    "ActivityNotFoundError",
     "ApplicationError",
+    "ApplicationErrorCategory",
+    "AsyncActivityHandle",
     "ChildHandle",
     "ChildWorkflowError",
     "ConfigError",
+    "ContextPropagator",
     "DevServer",
     "EncryptionCodec",
     "EngineError",
@@ -92,23 +110,29 @@ __all__ = [
     "EngineState",
     "EngineStateError",
     "ExecutionStatus",
+    "ExternalWorkflowHandle",
     "HealthStatus",
     "MethodHandle",
     "NotInWorkflowError",
     "OptionError",
     "ParentClosePolicy",
+    "ParentInfo",
     "Payload",
     "PayloadCodec",
     "PayloadCodecError",
     "PayloadTooLargeError",
+    "PendingActivity",
     "QueryFailedError",
     "QuietSaga",
     "RegistrationError",
     "RetryPolicy",
     "RuntimeConfig",
     "Saga",
+    "ScheduleAlreadyRunningError",
+    "ScheduleError",
     "ScheduleHandle",
     "ScheduleInfo",
+    "ScheduleNotFoundError",
     "ScheduleOverlapPolicy",
     "SearchAttributeKey",
     "StartOptions",
@@ -119,7 +143,10 @@ __all__ = [
     "UnknownMethodError",
     "UnknownWorkflowError",
     "UpdateFailedError",
+    "UpdateHandle",
     "UpdateMethod",
+    "WithStartWorkflowOperation",
+    "VersioningBehavior",
     "Workflow",
     "WorkflowAlreadyStartedError",
     "WorkflowCancelled",
@@ -137,9 +164,11 @@ __all__ = [
     "WorkflowTimedOutError",
     "activity_def",
     "activity_info",
+    "allow_nondeterminism",
     "heartbeat",
     "is_cancelled",
     "load_config",
+    "raise_complete_async",
     "wf_query",
     "wf_signal",
     "wf_update",

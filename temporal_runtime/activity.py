@@ -8,7 +8,7 @@ directly, so unit tests need nothing special.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, Generic, Protocol, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, Protocol, cast, overload
 
 import temporalio.activity
 import temporalio.workflow
@@ -16,6 +16,7 @@ from typing_extensions import Unpack
 
 from temporal_runtime._internal import _registry
 from temporal_runtime._internal._activity_defn import ActivityDefinition, build_activity_definition
+from temporal_runtime._internal._sandbox_copy import activity_print, reuse_activity
 from temporal_runtime._internal._types import (
     ArgsType,
     CallParams,
@@ -26,7 +27,15 @@ from temporal_runtime._internal._types import (
 )
 from temporal_runtime.options import ActivityOptions, ActivityOptionsKwargs
 
-__all__ = ["Activity", "ActivityInfo", "activity_def", "activity_info", "heartbeat", "is_cancelled"]
+__all__ = [
+    "Activity",
+    "ActivityInfo",
+    "activity_def",
+    "activity_info",
+    "heartbeat",
+    "is_cancelled",
+    "raise_complete_async",
+]
 
 ActivityInfo = temporalio.activity.Info
 """Information about the running activity (`activity_info()` returns one)."""
@@ -93,6 +102,12 @@ class ActivityDecorator(Protocol[ArgsType, ResultType]):
 class InferringActivityDecorator(Protocol[ArgsType]):
     """What ``activity_def(name)`` returns: the result type read from the implementation."""
 
+    # First, on purpose: a function that never returns fits every return type, a coroutine's
+    # included, so the overloads after it would leave its result unsolved.
+    @overload
+    def __call__(  # pyright: ignore[reportOverlappingOverload]
+        self, fn: Callable[MethodParams, NoReturn], /
+    ) -> Activity[ArgsType, NoReturn, MethodParams, NoReturn]: ...
     @overload
     def __call__(
         self, fn: Callable[MethodParams, Coroutine[Any, Any, ReturnType]], /
@@ -158,7 +173,10 @@ def activity_def(
     the engine's thread pool, an ``async def`` on the event loop. The options
     (`ActivityOptionsKwargs`: `timeout` (start-to-close), `schedule_to_close`,
     `schedule_to_start`, `heartbeat_timeout`, `retry_policy`, `task_queue`) are defaults for
-    every ``exec`` of this activity; a call's own options win.
+    every ``exec`` of this activity; a call's own options win. A function annotated
+    ``-> NoReturn`` only raises; if it returns, that attempt fails (non-retryably) saying so.
+    A ``def`` activity runs in a process pool with ``TemporalEngine(activity_processes=N)``:
+    define it at the top level of an importable module (the pool imports it by name).
 
     Example:
         >>> from pydantic import BaseModel
@@ -173,10 +191,16 @@ def activity_def(
     options = ActivityOptions().merge(**defaults)
 
     def register(fn: Callable[..., Any]) -> Activity[Any, Any, ..., Any]:
+        fingerprint = activity_print(fn, Args, Result, options)
+        # Inside the workflow sandbox user modules are re-imported; those copies reuse the
+        # registered definition when the code is the same, and never replace it.
+        if temporalio.workflow.unsafe.in_sandbox():
+            reused = reuse_activity(name, fn, fingerprint)
+            if reused is not None:
+                return Activity(reused)
         definition = build_activity_definition(name, fn, args_type=Args, result_type=Result, defaults=options)
-        # Inside the workflow sandbox user modules are re-imported; those copies must not
-        # replace the real registrations the engine serves.
         if not temporalio.workflow.unsafe.in_sandbox():
+            object.__setattr__(definition, "fingerprint", fingerprint)
             _registry.activities.add(name, definition, definition.origin)
         return Activity(definition)
 
@@ -215,3 +239,25 @@ def is_cancelled() -> bool:
         False
     """
     return temporalio.activity.in_activity() and temporalio.activity.is_cancelled()
+
+
+def raise_complete_async() -> NoReturn:
+    """End the activity's function without completing the activity: a client completes it later.
+
+    The activity stays running (its start-to-close and heartbeat timeouts still apply) until
+    something calls ``engine.activity_handle(task_token=...).complete(result)`` (or ``fail``)
+    with the token from ``activity_info().task_token``, or by workflow id and activity id.
+
+    Example:
+        >>> PENDING: list[bytes] = []
+        >>> @activity_def("doc_ask_approval")
+        ... async def ask_approval(request: str) -> str:
+        ...     PENDING.append(activity_info().task_token)  # e.g. send it to the approver
+        ...     raise_complete_async()
+    """
+    if not temporalio.activity.in_activity():
+        raise RuntimeError(
+            "raise_complete_async() was called outside a running activity; in a unit test, "
+            "run the activity with temporal_runtime.testing.InMemoryEngine"
+        )
+    temporalio.activity.raise_complete_async()

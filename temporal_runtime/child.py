@@ -122,6 +122,7 @@ class _ChildProxy(Proxy, Generic[WorkflowType]):
             workflow_id=workflow_id,
             task_queue=options.task_queue or definition.task_queue,
             memo=_envelope.start_memo(method.name, options.memo),
+            summary=options.summary or method.name,
         )
         run = await self._runtime.start_child(definition.name, _envelope.encode(method.name, bound), options)
         return ChildHandle(run, definition.name, method)

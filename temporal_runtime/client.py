@@ -20,6 +20,7 @@ from temporal_runtime._internal._types import MethodParams, ReturnType, Supports
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.handle import ExecutionStatus, MethodHandle, WorkflowEngine, WorkflowStatus
 from temporal_runtime.options import StartOptions, StartOptionsKwargs
+from temporal_runtime.with_start import WithStartEngine, WithStartWorkflowOperation
 
 __all__ = [
     "ClientSide",
@@ -68,6 +69,33 @@ class _ClientProxy(Proxy, Generic[WorkflowType]):
         found = self._method(method)
         return await self._engine.start_bound(
             self._definition, found, found.bind(args, kwargs), self._options
+        )
+
+    @overload
+    def with_start(
+        self,
+        method: Callable[Concatenate[WorkflowType, MethodParams], Coroutine[Any, Any, ReturnType]],
+        /,
+        *args: MethodParams.args,
+        **kwargs: MethodParams.kwargs,
+    ) -> WithStartWorkflowOperation[ReturnType]: ...
+    @overload
+    def with_start(self, method: str, /, *args: Any, **kwargs: Any) -> WithStartWorkflowOperation[Any]: ...
+    def with_start(
+        self, method: Callable[..., Any] | str, /, *args: Any, **kwargs: Any
+    ) -> WithStartWorkflowOperation[Any]:
+        """A start of `method` to send with a signal or an update (see `WithStartWorkflowOperation`).
+
+        Example:
+            >>> async def demo(engine, item):  # doctest: +SKIP
+            ...     op = CartWorkflow.client(engine).with_options(workflow_id="cart-7").with_start(
+            ...         CartWorkflow.checkout)
+            ...     handle = await op.signal(CartWorkflow.add, item)
+        """
+        found = self._method(method)
+        engine = cast(WithStartEngine, self._engine)
+        return WithStartWorkflowOperation(
+            engine, self._definition, found, found.bind(args, kwargs), self._options
         )
 
 
@@ -138,8 +166,8 @@ class ClientSide:
     """How a workflow class is called from a client: ``MyWorkflow.client(engine)`` (a base of `Workflow`).
 
     Statically the proxy is the workflow class itself, so ``await wf.process(x)`` has
-    `process`'s own signature and result type; `async_`, `after`, `with_options` and `start`
-    are the proxy's builders.
+    `process`'s own signature and result type; `async_`, `after`, `with_options`, `start` and
+    `with_start` are the proxy's builders.
 
     Example:
         >>> from temporal_runtime import Workflow
@@ -188,6 +216,30 @@ class ClientSide:
                 >>> async def demo(engine, order):  # doctest: +SKIP
                 ...     wf = OrderWorkflow.client(engine).with_options(workflow_id="order-42")
                 ...     handle = await wf.async_.process_order(order)
+            """
+            ...
+
+        @overload
+        def with_start(
+            self,
+            method: Callable[Concatenate[Self, MethodParams], Coroutine[Any, Any, ReturnType]],
+            /,
+            *args: MethodParams.args,
+            **kwargs: MethodParams.kwargs,
+        ) -> WithStartWorkflowOperation[ReturnType]: ...
+        @overload
+        def with_start(
+            self, method: str, /, *args: Any, **kwargs: Any
+        ) -> WithStartWorkflowOperation[Any]: ...
+        def with_start(self, method: Any, /, *args: Any, **kwargs: Any) -> WithStartWorkflowOperation[Any]:
+            """A start of `method` to send with a signal or an update (signal/update-with-start).
+
+            Example:
+                >>> async def demo(engine, item):  # doctest: +SKIP
+                ...     op = CartWorkflow.client(engine).with_options(
+                ...         workflow_id="cart-7", id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING
+                ...     ).with_start(CartWorkflow.checkout)
+                ...     total: int = await op.update(CartWorkflow.add_item, item)
             """
             ...
 

@@ -1,5 +1,9 @@
 """Temporal's option types, re-exported so that user code needs no `temporalio` import.
 
+`VersioningBehavior` is what ``class X(Workflow, versioning=...)`` takes: ``PINNED`` (a run
+stays on the worker build that started it) or ``AUTO_UPGRADE`` (a run moves to the current
+build at its next workflow task); see docs/operations.md, "Safe deploys".
+
 `RetryPolicy` also accepts plain seconds for its intervals; it is a subclass of
 temporalio's, so either one works wherever a retry policy is expected.
 """
@@ -10,7 +14,12 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import temporalio.common
-from temporalio.common import SearchAttributeKey, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import (
+    SearchAttributeKey,
+    VersioningBehavior,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.service import TLSConfig
 from temporalio.workflow import ParentClosePolicy
 
@@ -19,6 +28,7 @@ __all__ = [
     "RetryPolicy",
     "SearchAttributeKey",
     "TLSConfig",
+    "VersioningBehavior",
     "WorkflowIDConflictPolicy",
     "WorkflowIDReusePolicy",
 ]

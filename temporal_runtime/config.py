@@ -34,11 +34,12 @@ import tomllib
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 import temporalio.common
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from temporal_runtime._internal._deployment_config import DeploymentDefaults
 from temporal_runtime.codec import CodecServerSettings, EncryptionSettings
 from temporal_runtime.errors import ConfigError
 
@@ -46,6 +47,7 @@ __all__ = [
     "CONFIG_ENV_VAR",
     "ENV_PREFIX",
     "ActivityDefaults",
+    "DeploymentDefaults",
     "RetryDefaults",
     "RuntimeConfig",
     "WorkerDefaults",
@@ -150,11 +152,25 @@ class WorkflowDefaults(_Section):
 
 
 class WorkerDefaults(_Section):
-    """Concurrency limits and the drain timeout of the engine's workers.
+    """Concurrency limits, tuning, the drain timeout and the workflow sandbox of the engine's workers.
+
+    ``tuner = "resource_based"`` hands out task slots while the process stays under
+    `target_memory_usage` and `target_cpu_usage` (fractions of the machine); the
+    ``max_concurrent_*`` limits then cap each kind of slot. ``poller_autoscaling`` lets the
+    server's feedback scale the number of polls between `min_pollers` and `max_pollers`
+    (starting at `initial_pollers`); without it `max_pollers` caps a fixed number of polls.
+    `auto_passthrough` (default on): the sandbox also shares with the process the modules your
+    workflows use that define no workflow and hold nothing a run could change (models,
+    side-effect-free activities), instead of re-importing them for every run; off, it shares
+    only `temporal_runtime`, Pydantic and the engine's `passthrough_modules`.
 
     Example:
         >>> WorkerDefaults(drain_timeout=10).drain_timeout
         datetime.timedelta(seconds=10)
+        >>> WorkerDefaults(tuner="resource_based", target_cpu_usage=0.7).target_cpu_usage
+        0.7
+        >>> WorkerDefaults(auto_passthrough=False).auto_passthrough
+        False
     """
 
     max_concurrent_activities: int | None = Field(default=None, gt=0)
@@ -162,6 +178,15 @@ class WorkerDefaults(_Section):
     max_concurrent_local_activities: int | None = Field(default=None, gt=0)
     activity_threads: int = Field(default=16, gt=0)
     drain_timeout: Duration = timedelta(seconds=30)
+    # Tuning: resource-based slots and poller autoscaling.
+    tuner: Literal["fixed", "resource_based"] = "fixed"
+    target_memory_usage: float = Field(default=0.8, gt=0, le=1)
+    target_cpu_usage: float = Field(default=0.9, gt=0, le=1)
+    poller_autoscaling: bool = False
+    min_pollers: int = Field(default=1, gt=0)
+    initial_pollers: int = Field(default=5, gt=0)
+    max_pollers: int | None = Field(default=None, gt=1)
+    auto_passthrough: bool = True
 
 
 class RuntimeConfig(_Section):
@@ -181,6 +206,7 @@ class RuntimeConfig(_Section):
     retry: RetryDefaults = RetryDefaults()
     workflow: WorkflowDefaults = WorkflowDefaults()
     worker: WorkerDefaults = WorkerDefaults()
+    deployment: DeploymentDefaults = DeploymentDefaults()
     encryption: EncryptionSettings = EncryptionSettings()
     codec_server: CodecServerSettings = CodecServerSettings()
 

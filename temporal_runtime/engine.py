@@ -16,32 +16,33 @@ import asyncio
 import inspect
 import logging
 import os
-from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
 import temporalio.client
-import temporalio.common
 import temporalio.converter
 import temporalio.service
 from temporalio.worker import Worker
 
-from temporal_runtime._internal import _envelope, _registry, _workers
+from temporal_runtime._internal import _describe, _envelope, _registry, _workers
 from temporal_runtime._internal._codec import data_converter, readable_memo, resolve_codec
 from temporal_runtime._internal._connection import resolve_connect_args
 from temporal_runtime._internal._handles import RawWorkflowHandle
 from temporal_runtime._internal._observability import metrics_runtime, tracing_interceptors
 from temporal_runtime._internal._payloads import PayloadLimitInterceptor
+from temporal_runtime._internal._processes import ActivityPool
+from temporal_runtime._internal._routing_options import routing_fields
 from temporal_runtime._internal._secrets import redacted, scrub, secret_values
-from temporal_runtime._internal._surface import EngineSurface
-from temporal_runtime._internal._temporal_options import start_kwargs
-from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, Plan, WorkerSettings
+from temporal_runtime._internal._temporal_messaging import TemporalMessaging
+from temporal_runtime._internal._temporal_options import workflow_start_kwargs
+from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, AnyInterceptor, Plan, WorkerSettings
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.activity import Activity
-from temporal_runtime.client import ExecutionStatus, WorkflowStatus
+from temporal_runtime.client import WorkflowStatus
 from temporal_runtime.codec import PayloadCodec
 from temporal_runtime.config import RuntimeConfig, current_config, load_config, to_timedelta
+from temporal_runtime.deployments import DeploymentOperations
 from temporal_runtime.errors import ConfigError, EngineNotStartedError
 from temporal_runtime.lifecycle import EngineState, HealthStatus
 from temporal_runtime.options import StartOptions
@@ -52,13 +53,7 @@ __all__ = ["DEFAULT_PASSTHROUGH", "EngineState", "HealthStatus", "TemporalEngine
 logger: logging.Logger = logging.getLogger("temporal_runtime.engine")
 
 
-def _status_name(status: temporalio.client.WorkflowExecutionStatus | None) -> ExecutionStatus:
-    if status is None:
-        return ExecutionStatus.UNKNOWN
-    return ExecutionStatus.__members__.get(status.name, ExecutionStatus.UNKNOWN)
-
-
-class TemporalEngine(ScheduleOperations, EngineSurface):
+class TemporalEngine(ScheduleOperations, DeploymentOperations, TemporalMessaging):
     """One connection to Temporal plus, with ``start_worker=True``, the workers of this process.
 
     Connection settings: explicit arguments first, then the ``TEMPORAL_*`` environment
@@ -73,10 +68,17 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
     ``tls_server_ca_cert``, ``tls_client_cert``, ``tls_client_key`` (PEM bytes or a path) and
     ``tls_server_name``, each overriding its ``TEMPORAL_TLS_*`` / temporal.toml counterpart.
     ``metrics_port`` serves Prometheus metrics on that port; ``tracing=True`` adds temporalio's
-    OpenTelemetry interceptor (extra ``otel``). `worker_options` go to every temporalio
-    `Worker` as they are, winning over the engine's own settings. `codec` (a `PayloadCodec`,
-    such as `EncryptionCodec`, or temporalio's) encodes every payload of this engine's client
-    and workers; without it, the configured one (``codec`` / ``[encryption]``) if any.
+    OpenTelemetry interceptor (extra ``otel``); `interceptors` (a `ContextPropagator`, or
+    temporalio's) join the client and the workers. ``deployment_name``/``build_id``: the
+    workers' deployment version (over ``[tool.temporal-runtime.deployment]``). `codec` (a
+    `PayloadCodec`, such as `EncryptionCodec`, or temporalio's) encodes every payload of the
+    client and workers (default: the configured one, ``codec`` / ``[encryption]``).
+    ``activity_processes=N`` runs the ``def`` activities in a pool of N processes (CPU-bound
+    work) instead of threads. `worker_options` go to every temporalio `Worker` as they are,
+    winning over the engine's own. The workflow sandbox shares `temporal_runtime`, Pydantic
+    and `passthrough_modules` with the process and, unless ``auto_passthrough=False`` (or
+    ``auto_passthrough = false`` in the worker configuration), the modules your workflows use
+    that define no workflow and are safe to share.
 
     Example:
         >>> engine = TemporalEngine(url="localhost:7233", task_queue="orders", start_worker=False)
@@ -100,6 +102,7 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         activities: Iterable[Activity[Any, Any] | str] | None = None,
         queues: Iterable[str] | None = None,
         passthrough_modules: Iterable[str] = (),
+        auto_passthrough: bool | None = None,
         drain_timeout: float | timedelta | None = None,
         max_concurrent_activities: int | None = None,
         max_concurrent_workflow_tasks: int | None = None,
@@ -111,6 +114,10 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         tls_server_name: str | None = None,
         metrics_port: int | None = None,
         tracing: bool = False,
+        activity_processes: int | None = None,
+        deployment_name: str | None = None,
+        build_id: str | None = None,
+        interceptors: Sequence[AnyInterceptor] = (),
         codec: PayloadCodec | temporalio.converter.PayloadCodec | None = None,
     ) -> None:
         self.config: RuntimeConfig = config or current_config()
@@ -131,6 +138,7 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         }
         self.metrics_port = metrics_port
         self.tracing = tracing
+        self._use_deployment(deployment_name, build_id)
         self.task_queue: str = task_queue or self.config.task_queue
         self.start_worker = start_worker
         self._workflow_filter = list(workflows) if workflows is not None else None
@@ -141,17 +149,23 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
             # The tracing interceptor's workflow side must share the host's OpenTelemetry context.
             self.passthrough_modules = (*self.passthrough_modules, "opentelemetry")
         worker = self.config.worker
+        self.auto_passthrough: bool = (
+            worker.auto_passthrough if auto_passthrough is None else auto_passthrough
+        )
         self.drain_timeout: timedelta = (
             to_timedelta(drain_timeout) if drain_timeout is not None else worker.drain_timeout
         )
         self._max_activities = max_concurrent_activities or worker.max_concurrent_activities
         self._max_wf_tasks = max_concurrent_workflow_tasks or worker.max_concurrent_workflow_tasks
-        self._worker_options = dict(worker_options or {})
+        given_interceptors, self._worker_options = _workers.split_interceptors(interceptors, worker_options)
+        # Innermost, so that it measures the arguments exactly as they will be sent.
+        self._interceptors = [*given_interceptors, PayloadLimitInterceptor()]
+        self._activity_processes = activity_processes
         self._given_client = client
         self._client: temporalio.client.Client | None = None
         self._workers: dict[str, Worker] = {}
         self._worker_tasks: list[asyncio.Task[None]] = []
-        self._executor: ThreadPoolExecutor | None = None
+        self._executor: ActivityPool | None = None
         self.namespace: str = namespace or "default"
         self.address: str = url or ""
 
@@ -234,12 +248,12 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         if self._given_client is not None:
             config = self._given_client.config()
             config["data_converter"] = self._data_converter
-            config["interceptors"] = [*config["interceptors"], PayloadLimitInterceptor()]
+            config["interceptors"] = [*config["interceptors"], *self._interceptors]
             return temporalio.client.Client(**config)
         args = resolve_connect_args(**self._connect_args)
         if self.metrics_port is not None:
             args["runtime"] = metrics_runtime(self.metrics_port)
-        args["interceptors"] = [*(tracing_interceptors() if self.tracing else []), PayloadLimitInterceptor()]
+        args["interceptors"] = [*(tracing_interceptors() if self.tracing else ()), *self._interceptors]
         try:
             return await temporalio.client.Client.connect(**args, data_converter=self._data_converter)
         except Exception as err:
@@ -259,7 +273,7 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
                 await asyncio.gather(*self._worker_tasks, return_exceptions=True)
         finally:
             if self._executor is not None:
-                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor.shutdown()
             self._workers.clear()
             self._worker_tasks.clear()
             self._client = None
@@ -286,6 +300,9 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
             max_concurrent_local_activities=self.config.worker.max_concurrent_local_activities,
             activity_threads=self.config.worker.activity_threads,
             worker_options=self._worker_options,
+            activity_processes=self._activity_processes,
+            deployment=self.deployment,
+            auto_passthrough=self.auto_passthrough,
         )
 
     def plan_workers(self) -> Plan:
@@ -345,10 +362,7 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         workflow_id: str,
         task_queue: str,
     ) -> RawWorkflowHandle:
-        kwargs = start_kwargs(options)
-        kwargs.update(id=workflow_id, task_queue=task_queue, memo=memo)
-        # A start made here always says what it means: Temporal's defaults, made explicit.
-        kwargs.setdefault("id_reuse_policy", temporalio.common.WorkflowIDReusePolicy.ALLOW_DUPLICATE)
+        kwargs = workflow_start_kwargs(options, workflow_id=workflow_id, task_queue=task_queue, memo=memo)
         return await self.client.start_workflow(workflow.name, envelope, **kwargs)
 
     def _run_handle(self, workflow_id: str, run_id: str | None) -> RawWorkflowHandle:
@@ -360,35 +374,24 @@ class TemporalEngine(ScheduleOperations, EngineSurface):
         memo = await readable_memo(desc)
         method = _envelope.recorded_method(memo)
         if method is None:
-            method = await _method_from_history(handle)
+            method = await _describe.method_from_history(handle)
         return WorkflowStatus(
             workflow_id=desc.id,
             run_id=desc.run_id,
             workflow_type=desc.workflow_type,
             method=method,
-            status=_status_name(desc.status),
+            status=_describe.status_name(desc.status),
             task_queue=desc.task_queue,
             start_time=desc.start_time,
             execution_time=desc.execution_time,
             close_time=desc.close_time,
             history_length=desc.history_length,
             memo=_envelope.user_memo(memo),
+            search_attributes=_describe.search_attributes(desc),
+            pending_activities=await _describe.pending_activities(desc, self.client.data_converter),
+            **(await routing_fields(desc)),
         )
 
     def __repr__(self) -> str:
         where = self.address or "(unresolved)"
         return f"<TemporalEngine {where} ns={self.namespace!r} queue={self.task_queue!r} {self._state.value}>"
-
-
-async def _method_from_history(handle: temporalio.client.WorkflowHandle[Any, Any]) -> str | None:
-    """The entry method in the start input, for runs started without our memo."""
-    try:
-        async for event in handle.fetch_history_events(page_size=1):
-            payloads = list(event.workflow_execution_started_event_attributes.input.payloads)
-            converter = handle._client.data_converter
-            if converter.payload_codec is not None:
-                payloads = await converter.payload_codec.decode(payloads)
-            return _envelope.method_in_payloads(payloads, converter.payload_converter)
-    except Exception:  # the status is still useful without the method
-        logger.debug("cannot read the start input of %s", handle.id, exc_info=True)
-    return None

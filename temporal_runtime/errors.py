@@ -12,23 +12,29 @@ TemporalRuntimeError
 ├── UnknownWorkflowError (LookupError, TypeError)  no such workflow class or name
 ├── UnknownMethodError (AttributeError)            no such entry method on a workflow
 ├── UnknownActivityError (LookupError)             no activity of that name is defined
-└── WorkflowError                carries workflow_id, workflow_type and method
-    ├── WorkflowFailedError      the workflow ended without a result (root cause in the message)
-    │   ├── WorkflowCancelledError
-    │   ├── WorkflowTerminatedError
-    │   └── WorkflowTimedOutError
-    ├── WorkflowAlreadyStartedError
-    ├── WorkflowNotFoundError
-    ├── QueryFailedError
-    ├── UpdateFailedError
-    ├── PayloadCodecError        a payload could not be encoded or decoded (unknown key id, corrupt)
-    └── PayloadTooLargeError     arguments over Temporal's payload size limit, refused before sending
+├── WorkflowError                carries workflow_id, workflow_type and method
+│   ├── WorkflowFailedError      the workflow ended without a result (root cause in the message)
+│   │   ├── WorkflowCancelledError
+│   │   ├── WorkflowTerminatedError
+│   │   └── WorkflowTimedOutError
+│   ├── WorkflowAlreadyStartedError
+│   ├── WorkflowNotFoundError
+│   ├── QueryFailedError
+│   ├── UpdateFailedError        the rejection's or failure's type in root_cause_type
+│   ├── PayloadCodecError        a payload could not be encoded or decoded (unknown key id, corrupt)
+│   └── PayloadTooLargeError (ValueError)  arguments over Temporal's payload size limit, not sent
+├── ScheduleError                carries schedule_id
+│   ├── ScheduleAlreadyRunningError  a schedule with this id exists
+│   └── ScheduleNotFoundError        no such schedule (never created, or deleted)
+└── ActivityCompletionError      completing/failing/heartbeating an activity from outside failed
+    └── ActivityNotFoundError (LookupError)  no such running activity (done, timed out, wrong id)
 ```
 
-Inside workflows and activities, Temporal's own failure types apply. They are re-exported
-here so that user code needs no `temporalio` import: raise `ApplicationError(...,
-non_retryable=True)` from an activity to stop its retries, and catch `ActivityError` in a
-workflow to handle an activity that failed for good.
+Inside workflows and activities, Temporal's own failure types apply, re-exported here so
+that user code needs no `temporalio` import: raise ``ApplicationError(..., non_retryable=True)``
+from an activity to stop its retries (or list its ``type`` in a retry policy's
+``non_retryable_error_types``), add ``category=ApplicationErrorCategory.BENIGN`` to an
+expected failure so it logs quietly, and catch `ActivityError` in a workflow.
 """
 
 from __future__ import annotations
@@ -36,38 +42,21 @@ from __future__ import annotations
 from temporalio.exceptions import (
     ActivityError,
     ApplicationError,
+    ApplicationErrorCategory,
     CancelledError,
     ChildWorkflowError,
 )
 
 __all__ = [
-    "ActivityError",
-    "ApplicationError",
-    "CancelledError",
-    "ChildWorkflowError",
-    "ConfigError",
-    "EngineError",
-    "EngineNotStartedError",
-    "EngineStateError",
-    "NotInWorkflowError",
-    "OptionError",
-    "PayloadCodecError",
-    "PayloadTooLargeError",
-    "QueryFailedError",
-    "RegistrationError",
-    "TemporalRuntimeError",
-    "UnknownActivityError",
-    "UnknownMethodError",
-    "UnknownWorkflowError",
-    "UpdateFailedError",
-    "WorkflowAlreadyStartedError",
-    "WorkflowCancelledError",
-    "WorkflowError",
-    "WorkflowFailedError",
-    "WorkflowNotFoundError",
-    "WorkflowTerminatedError",
-    "WorkflowTimedOutError",
-]
+    "ActivityCompletionError", "ActivityError", "ActivityNotFoundError", "ApplicationError",
+    "ApplicationErrorCategory", "CancelledError", "ChildWorkflowError", "ConfigError", "EngineError",
+    "EngineNotStartedError", "EngineStateError", "NotInWorkflowError", "OptionError", "PayloadCodecError",
+    "PayloadTooLargeError", "QueryFailedError", "RegistrationError", "ScheduleAlreadyRunningError",
+    "ScheduleError", "ScheduleNotFoundError", "TemporalRuntimeError", "UnknownActivityError",
+    "UnknownMethodError", "UnknownWorkflowError", "UpdateFailedError", "WorkflowAlreadyStartedError",
+    "WorkflowCancelledError", "WorkflowError", "WorkflowFailedError", "WorkflowNotFoundError",
+    "WorkflowTerminatedError", "WorkflowTimedOutError",
+]  # fmt: skip
 
 
 class TemporalRuntimeError(Exception):
@@ -123,10 +112,8 @@ class ConfigError(TemporalRuntimeError):
     """The runtime configuration (pyproject.toml, a config file or arguments) is invalid.
 
     Example:
-        >>> raise ConfigError("[tool.temporal-runtime] activity.start_to_close: must be > 0")
-        Traceback (most recent call last):
-        ...
-        temporal_runtime.errors.ConfigError: [tool.temporal-runtime] activity.start_to_close: ...
+        >>> str(ConfigError("[tool.temporal-runtime] activity.start_to_close: must be > 0"))[:22]
+        '[tool.temporal-runtime'
     """
 
 
@@ -135,10 +122,9 @@ class OptionError(TemporalRuntimeError, TypeError):
 
     Example:
         >>> from temporal_runtime import StartOptions
-        >>> StartOptions().merge(workflow_idd="x")  # doctest: +ELLIPSIS
+        >>> StartOptions().merge(workflow_idd="x")  # doctest: +IGNORE_EXCEPTION_DETAIL
         Traceback (most recent call last):
-        ...
-        temporal_runtime.errors.OptionError: unknown start option(s) ['workflow_idd']; ...
+        temporal_runtime.errors.OptionError: unknown start option(s) ['workflow_idd']
     """
 
 
@@ -162,13 +148,8 @@ class UnknownMethodError(TemporalRuntimeError, AttributeError):
     It is an `AttributeError` too, as a missing attribute of a proxy should be.
 
     Example:
-        >>> from temporal_runtime import Workflow
-        >>> class DocOnly(Workflow):
-        ...     async def run(self) -> None: ...
-        >>> DocOnly.__temporal_runtime__.method("walk")  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        ...
-        temporal_runtime.errors.UnknownMethodError: DocOnly has no entry method 'walk'; ...
+        >>> issubclass(UnknownMethodError, AttributeError)
+        True
     """
 
 
@@ -176,10 +157,8 @@ class UnknownActivityError(TemporalRuntimeError, LookupError):
     """No activity of that name is defined in this process; the message lists the known ones.
 
     Example:
-        >>> raise UnknownActivityError("no activity named 'chrage' is defined in this process")
-        Traceback (most recent call last):
-        ...
-        temporal_runtime.errors.UnknownActivityError: no activity named 'chrage' is defined in this process
+        >>> issubclass(UnknownActivityError, LookupError)
+        True
     """
 
 
@@ -196,10 +175,8 @@ class EngineNotStartedError(EngineError):
     """The engine has no connection yet (or any more): call `await engine.start()` first.
 
     Example:
-        >>> raise EngineNotStartedError("call await engine.start() first")
-        Traceback (most recent call last):
-        ...
-        temporal_runtime.errors.EngineNotStartedError: call await engine.start() first
+        >>> issubclass(EngineNotStartedError, RuntimeError)
+        True
     """
 
 
@@ -207,10 +184,8 @@ class EngineStateError(EngineError):
     """`start()` was called on an engine that is running or already stopped.
 
     Example:
-        >>> raise EngineStateError("engine is already running")
-        Traceback (most recent call last):
-        ...
-        temporal_runtime.errors.EngineStateError: engine is already running
+        >>> issubclass(EngineStateError, EngineError)
+        True
     """
 
 
@@ -221,6 +196,10 @@ class WorkflowError(TemporalRuntimeError):
         workflow_id: The workflow id.
         workflow_type: The Temporal workflow type (the class name or its ``name=``), if known.
         method: The entry method, if known.
+        root_cause_type: For a failure (of the workflow, or of an update), the innermost
+            failure's type: the activity's or handler's error type, e.g. ``"CardDeclined"``.
+        root_cause_message: That failure's message.
+        stack_trace: That failure's stack trace as the worker recorded it, if any.
 
     Example:
         >>> err = WorkflowError("boom", workflow_id="order-1", workflow_type="Orders")
@@ -236,6 +215,9 @@ class WorkflowError(TemporalRuntimeError):
         workflow_type: str | None = None,
         method: str | None = None,
         run_id: str | None = None,
+        root_cause_type: str | None = None,
+        root_cause_message: str | None = None,
+        stack_trace: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -243,13 +225,17 @@ class WorkflowError(TemporalRuntimeError):
         self.workflow_type = workflow_type
         self.method = method
         self.run_id = run_id
+        self.root_cause_type = root_cause_type
+        self.root_cause_message = root_cause_message
+        self.stack_trace = stack_trace
 
 
 class WorkflowFailedError(WorkflowError):
     """The workflow ended without a result; the message carries the root cause.
 
     The original temporalio error chain is kept as ``__cause__``; ``root_cause_type`` and
-    ``root_cause_message`` hold the innermost failure (typically the activity's error).
+    ``root_cause_message`` hold the innermost failure (typically the activity's error), and
+    ``stack_trace`` where it was raised, as the worker that ran it recorded it.
 
     Example:
         >>> err = WorkflowFailedError("Orders.process failed: ValueError: card declined",
@@ -258,27 +244,6 @@ class WorkflowFailedError(WorkflowError):
         >>> err.root_cause_type
         'ValueError'
     """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        root_cause_type: str | None = None,
-        root_cause_message: str | None = None,
-        workflow_id: str | None = None,
-        workflow_type: str | None = None,
-        method: str | None = None,
-        run_id: str | None = None,
-    ) -> None:
-        super().__init__(
-            message,
-            workflow_id=workflow_id,
-            workflow_type=workflow_type,
-            method=method,
-            run_id=run_id,
-        )
-        self.root_cause_type = root_cause_type
-        self.root_cause_message = root_cause_message
 
 
 class WorkflowCancelledError(WorkflowFailedError):
@@ -314,11 +279,8 @@ class WorkflowAlreadyStartedError(WorkflowError):
     Pass ``id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING`` to attach to it instead.
 
     Example:
-        >>> raise WorkflowAlreadyStartedError("workflow id 'order-42' is already running",
-        ...                                   workflow_id="order-42")
-        Traceback (most recent call last):
-        ...
-        temporal_runtime.errors.WorkflowAlreadyStartedError: workflow id 'order-42' is ...
+        >>> WorkflowAlreadyStartedError("'order-42' is running", workflow_id="order-42").workflow_id
+        'order-42'
     """
 
 
@@ -326,10 +288,8 @@ class WorkflowNotFoundError(WorkflowError):
     """No workflow with this id exists in the namespace.
 
     Example:
-        >>> raise WorkflowNotFoundError("no workflow 'x' in namespace 'default'", workflow_id="x")
-        Traceback (most recent call last):
-        ...
-        temporal_runtime.errors.WorkflowNotFoundError: no workflow 'x' in namespace 'default'
+        >>> WorkflowNotFoundError("no workflow 'x' in namespace 'default'", workflow_id="x").workflow_id
+        'x'
     """
 
 
@@ -337,21 +297,70 @@ class QueryFailedError(WorkflowError):
     """A query was rejected by the workflow (unknown name, bad arguments, or the handler raised).
 
     Example:
-        >>> raise QueryFailedError("query 'statuz' failed: unknown query", workflow_id="o-1")
-        Traceback (most recent call last):
-        ...
-        temporal_runtime.errors.QueryFailedError: query 'statuz' failed: unknown query
+        >>> QueryFailedError("query 'statuz' failed: unknown query", workflow_id="o-1").workflow_id
+        'o-1'
     """
 
 
 class UpdateFailedError(WorkflowError):
     """An update was rejected by its validator or failed in its handler.
 
+    ``root_cause_type`` and ``root_cause_message`` say why: the validator's or the handler's
+    error (``"ValueError"``, an `ApplicationError`'s ``type``, ...).
+
     Example:
-        >>> raise UpdateFailedError("update 'set_priority' rejected: must be 1..5")
-        Traceback (most recent call last):
-        ...
-        temporal_runtime.errors.UpdateFailedError: update 'set_priority' rejected: must be 1..5
+        >>> UpdateFailedError("'set_priority' rejected", root_cause_type="ValueError").root_cause_type
+        'ValueError'
+    """
+
+
+class ScheduleError(TemporalRuntimeError):
+    """An error about one Temporal Schedule; ``schedule_id`` names it.
+
+    Example:
+        >>> ScheduleError("schedule 'nightly' failed", schedule_id="nightly").schedule_id
+        'nightly'
+    """
+
+    def __init__(self, message: str, *, schedule_id: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.schedule_id = schedule_id
+
+
+class ScheduleAlreadyRunningError(ScheduleError):
+    """A schedule with this id already exists: pick another id, or update the existing one.
+
+    Example:
+        >>> issubclass(ScheduleAlreadyRunningError, ScheduleError)
+        True
+    """
+
+
+class ScheduleNotFoundError(ScheduleError):
+    """No schedule has this id: it was never created, or it was deleted.
+
+    Example:
+        >>> issubclass(ScheduleNotFoundError, ScheduleError)
+        True
+    """
+
+
+class ActivityCompletionError(TemporalRuntimeError):
+    """Completing, failing or heartbeating an activity from outside it did not work.
+
+    Example:
+        >>> issubclass(ActivityNotFoundError, ActivityCompletionError)
+        True
+    """
+
+
+class ActivityNotFoundError(ActivityCompletionError, LookupError):
+    """No running activity has this task token (or ids): it is done, timed out, or they are wrong.
+
+    Example:
+        >>> issubclass(ActivityNotFoundError, LookupError)
+        True
     """
 
 
@@ -364,26 +373,17 @@ class PayloadCodecError(WorkflowError):
     key id where there is one, never a key.
 
     Example:
-        >>> raise PayloadCodecError("a payload was encrypted with key id 'k0', which is not known")
-        Traceback (most recent call last):
-        ...
-        temporal_runtime.errors.PayloadCodecError: a payload was encrypted with key id 'k0', ...
+        >>> PayloadCodecError("key id 'k0' is not known", workflow_id="o-1").workflow_id
+        'o-1'
     """
 
 
 class PayloadTooLargeError(WorkflowError, ValueError):
-    """A start, signal, update or query whose arguments are over Temporal's payload size limit.
-
-    Raised before anything is sent; the message names the call and the size.
-
-    Attributes:
-        size: The encoded size of the arguments, in bytes.
-        limit: The limit they exceed, in bytes.
+    """Arguments over Temporal's payload size limit, refused before sending: ``size`` > ``limit`` bytes.
 
     Example:
-        >>> err = PayloadTooLargeError("signal 'feed' is too large", size=3_000_000, limit=2_097_152)
-        >>> err.size > err.limit
-        True
+        >>> PayloadTooLargeError("signal 'feed' is too large", size=3_000_000, limit=2_097_152).limit
+        2097152
     """
 
     def __init__(

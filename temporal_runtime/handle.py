@@ -16,13 +16,15 @@ import temporalio.client
 from pydantic import BaseModel, ConfigDict
 
 from temporal_runtime._internal._failures import translate
-from temporal_runtime._internal._handles import RawWorkflowHandle
+from temporal_runtime._internal._handles import RawUpdateHandle, RawWorkflowHandle
 from temporal_runtime._internal._targets import handler_definition, handler_name, positional
 from temporal_runtime._internal._types import HandleResultType, MethodParams, ReturnType
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
+from temporal_runtime.activity_handle import PendingActivity
 from temporal_runtime.config import to_timedelta
-from temporal_runtime.errors import EngineError
+from temporal_runtime.errors import EngineError, TemporalRuntimeError
 from temporal_runtime.options import StartOptions
+from temporal_runtime.update_handle import UpdateHandle
 
 __all__ = ["ExecutionStatus", "MethodHandle", "WorkflowEngine", "WorkflowStatus"]
 
@@ -62,6 +64,10 @@ class WorkflowEngine(Protocol):
         """A run's raw result, waiting at most `timeout` seconds (`TimeoutError` after)."""
         ...
 
+    async def _wait_update(self, handle: RawUpdateHandle, timeout: float | None) -> Any:
+        """An accepted update's raw result, waiting at most `timeout` seconds."""
+        ...
+
 
 class ExecutionStatus(enum.StrEnum):
     """Where a workflow execution stands (Temporal's execution status, by name).
@@ -89,6 +95,10 @@ class ExecutionStatus(enum.StrEnum):
 class WorkflowStatus(BaseModel):
     """A snapshot of one workflow execution, as `engine.get_status` / `handle.status()` give it.
 
+    `memo` and `search_attributes` are plain values (the library's own memo keys left out);
+    `pending_activities` are the activities running or waiting for a retry, with their attempt
+    and last failure.
+
     Example:
         >>> s = WorkflowStatus(workflow_id="o-1", run_id="r", workflow_type="Orders",
         ...                    method="process", status=ExecutionStatus.RUNNING,
@@ -110,6 +120,16 @@ class WorkflowStatus(BaseModel):
     close_time: datetime | None = None
     history_length: int = 0
     memo: dict[str, Any] = {}
+    search_attributes: dict[str, Any] = {}
+    pending_activities: list[PendingActivity] = []
+    # Routing and user metadata, as the start set them (a child inherits its parent's priority).
+    summary: str | None = None
+    details: str | None = None
+    priority: int | None = None
+    fairness_key: str | None = None
+    fairness_weight: float | None = None
+    # The worker deployment version the run is on (``<name>.<build_id>``), with worker versioning.
+    deployment_version: str | None = None
 
     @property
     def is_running(self) -> bool:
@@ -192,6 +212,8 @@ class MethodHandle(Generic[HandleResultType]):
                 f"workflow {self.id!r} did not finish within {seconds}s; it is still running "
                 "(wait longer, or cancel it)"
             ) from None
+        except TemporalRuntimeError:
+            raise  # already ours (an in-memory ReplayError)
         except Exception as err:
             raise translate(err, **self._ids(), action="result") from err
         converted = self._method.convert_result(value) if self._method is not None else value
@@ -289,6 +311,51 @@ class MethodHandle(Generic[HandleResultType]):
             raise translate(err, **self._ids(), action=f"{name!r}") from err
         handler = handler_definition(self._workflow, "updates", name, update)
         return handler.convert_result(value) if handler is not None else value
+
+    @overload
+    async def start_update(
+        self,
+        update: Callable[Concatenate[Any, MethodParams], Coroutine[Any, Any, ReturnType]],
+        /,
+        *args: MethodParams.args,
+        **kwargs: MethodParams.kwargs,
+    ) -> UpdateHandle[ReturnType]: ...
+    @overload
+    async def start_update(
+        self,
+        update: Callable[Concatenate[Any, MethodParams], ReturnType],
+        /,
+        *args: MethodParams.args,
+        **kwargs: MethodParams.kwargs,
+    ) -> UpdateHandle[ReturnType]: ...
+    @overload
+    async def start_update(self, update: str, /, *args: Any) -> UpdateHandle[Any]: ...
+    async def start_update(
+        self, update: str | Callable[..., Any], /, *args: Any, **kwargs: Any
+    ) -> UpdateHandle[Any]:
+        """Send an update and return once the workflow accepted it, with an `UpdateHandle`.
+
+        Accepted means its validator passed; ``await accepted.result()`` waits for the
+        handler, as `update` does in one call, and raises `UpdateFailedError` if the update
+        was rejected or its handler failed.
+
+        Example:
+            >>> async def demo(handle):  # doctest: +SKIP
+            ...     accepted = await handle.start_update(OrderWorkflow.set_priority, 3)
+            ...     old: int = await accepted.result()
+        """
+        name = handler_name(update, "update")
+        values = positional(update, args, kwargs)
+        try:
+            raw = await self._handle.start_update(
+                name, args=values, wait_for_stage=temporalio.client.WorkflowUpdateStage.ACCEPTED
+            )
+        except Exception as err:
+            raise translate(err, **self._ids(), action=f"{name!r}") from err
+        handler = handler_definition(self._workflow, "updates", name, update)
+        return UpdateHandle(
+            self._engine, raw, handler, name=name, workflow_type=self.workflow_type, method=self.method
+        )
 
     async def cancel(self) -> None:
         """Request cancellation; the workflow sees it at its next await and may clean up."""

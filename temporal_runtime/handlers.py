@@ -1,4 +1,7 @@
-"""Marking handlers: ``@wf_signal``, ``@wf_query`` and ``@wf_update`` (with ``.validator``).
+"""Marking methods: ``@wf_signal``, ``@wf_query``, ``@wf_update`` and ``@allow_nondeterminism``.
+
+``@wf_update`` brings ``.validator`` for an update's own check; ``@allow_nondeterminism``
+leaves a method out of the determinism check made when its class is defined.
 
 The decorators only mark a method; the workflow's definition reads the marks when the class
 is defined and checks every handler there (names, parameters, annotations), so a mistake is
@@ -21,16 +24,18 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from collections.abc import Callable, Coroutine
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, overload
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast, overload
 
+from temporal_runtime._internal._determinism import ALLOW_ATTR
 from temporal_runtime._internal._types import FunctionType
 from temporal_runtime._internal._workflow_defn import HANDLER_ATTR, HandlerMarker
 from temporal_runtime.errors import RegistrationError
 
-__all__ = ["UpdateMethod", "wf_query", "wf_signal", "wf_update"]
+__all__ = ["UpdateMethod", "allow_nondeterminism", "wf_query", "wf_signal", "wf_update"]
 
 R = TypeVar("R")
+T = TypeVar("T")
 FnT = TypeVar("FnT", bound=Callable[..., Any])
 S = TypeVar("S")
 UP = ParamSpec("UP")
@@ -125,7 +130,9 @@ class UpdateMethod(Protocol[S, UP, UR_co]):
 
     At run time it is the decorated function itself (callable and bound as before), with a
     `validator` attribute: ``@set_priority.validator`` marks a plain ``def`` with the same
-    parameters that raises to reject an update before it is accepted.
+    parameters that raises to reject an update before it is accepted. `UR_co` is what the
+    method returns when called: a coroutine for an ``async def`` handler, the value itself for
+    a plain ``def`` one.
 
     Example:
         >>> from temporal_runtime import Workflow
@@ -142,32 +149,32 @@ class UpdateMethod(Protocol[S, UP, UR_co]):
         ...     async def run(self) -> None: ...
     """
 
-    def __call__(self, wf: S, /, *args: UP.args, **kwargs: UP.kwargs) -> Coroutine[Any, Any, UR_co]:
+    def __call__(self, wf: S, /, *args: UP.args, **kwargs: UP.kwargs) -> UR_co:
         """Call the update method itself (as the workflow's own code would)."""
         ...
 
     @overload
     def __get__(self, obj: None, owner: Any, /) -> UpdateMethod[S, UP, UR_co]: ...
     @overload
-    def __get__(self, obj: S, owner: Any, /) -> Callable[UP, Coroutine[Any, Any, UR_co]]: ...
+    def __get__(self, obj: S, owner: Any, /) -> Callable[UP, UR_co]: ...
     def validator(self, fn: Callable[Concatenate[S, UP], None], /) -> Callable[Concatenate[S, UP], None]:
         """Mark `fn` as this update's validator (it raises to reject the update)."""
         ...
 
 
 @overload
-def wf_update(
-    name_or_fn: Callable[Concatenate[S, UP], Coroutine[Any, Any, R]], /
-) -> UpdateMethod[S, UP, R]: ...
+def wf_update(name_or_fn: Callable[Concatenate[S, UP], R], /) -> UpdateMethod[S, UP, R]: ...
 @overload
 def wf_update(
     name_or_fn: str | None = None, /, *, name: str | None = None
-) -> Callable[[Callable[Concatenate[S, UP], Coroutine[Any, Any, R]]], UpdateMethod[S, UP, R]]: ...
+) -> Callable[[Callable[Concatenate[S, UP], R]], UpdateMethod[S, UP, R]]: ...
 def wf_update(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
-    """Mark an ``async def`` method as an update handler: a signal that returns a result.
+    """Mark a method as an update handler: a signal that returns a result.
 
-    Arguments are validated before the update is accepted; a failed validation rejects it
-    and the caller gets `UpdateFailedError`. Add your own check with
+    The handler may be ``async def`` (it may wait: sleep, run activities, wait_until) or a
+    plain ``def`` (it changes state and returns at once). Arguments are validated before the
+    update is accepted; a failed validation rejects it and the caller gets
+    `UpdateFailedError`. Add your own check with
     ``@<method>.validator`` on a plain ``def`` taking the same parameters: if it raises, the
     update is rejected (nothing in the workflow changes) and the caller's
     `UpdateFailedError` carries its message.
@@ -180,6 +187,36 @@ def wf_update(name_or_fn: Any = None, /, *, name: str | None = None) -> Any:
         ...     async def set_priority(self, p: int) -> int:
         ...         old, self.priority = self.priority, p
         ...         return old
+        ...     @wf_update
+        ...     def reset(self) -> int:
+        ...         self.priority = 1
+        ...         return self.priority
         ...     async def run(self) -> None: ...
     """
     return _decorator("update", name_or_fn, name)
+
+
+def allow_nondeterminism(method: T) -> T:
+    """Leave one method out of the determinism check made when a workflow class is defined.
+
+    The check reports calls such as ``datetime.now()`` or ``open(...)`` in workflow code. Use
+    this only for a method whose calls cannot change what the workflow does on a replay (one
+    that only logs, say); to leave out a single line instead, end it with
+    ``# temporal-runtime: allow-nondeterminism``. Nothing changes at run time.
+
+    Example:
+        >>> import time
+        >>> from temporal_runtime import Workflow
+        >>> class DocTimed(Workflow):
+        ...     @allow_nondeterminism
+        ...     def _log_elapsed(self, started: float) -> None:
+        ...         self.logger.info("took %.3f s of CPU", time.process_time() - started)
+        ...     async def run(self) -> None: ...
+    """
+    target: Any = method
+    if isinstance(target, staticmethod | classmethod):
+        target = cast(Any, target).__func__
+    elif isinstance(target, property):
+        target = target.fget
+    setattr(target, ALLOW_ATTR, True)
+    return method

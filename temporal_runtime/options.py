@@ -25,6 +25,7 @@ import temporalio.common
 import temporalio.workflow
 from typing_extensions import Unpack
 
+from temporal_runtime._internal._routing_options import ROUTING_CONVERTERS
 from temporal_runtime._internal._search import SearchAttributesInput, typed_search_attributes
 from temporal_runtime.config import RuntimeConfig, WorkflowDefaults, to_timedelta
 from temporal_runtime.errors import ConfigError, OptionError
@@ -44,8 +45,20 @@ _Start = TypeVar("_Start", bound="_StartFields")
 Duration = float | timedelta
 
 
-class _CommonStartKwargs(TypedDict, total=False):
+class _PriorityKwargs(TypedDict, total=False):
+    """Task priority and fairness of a start, a child or an activity call (None: inherit)."""
+
+    priority: int | None
+    fairness_key: str | None
+    fairness_weight: float | None
+
+
+class _CommonStartKwargs(_PriorityKwargs, total=False):
     """What a workflow start and a child start share; None leaves an option as it is."""
+
+    # User metadata shown by the Web UI and the CLI (the summary defaults to the entry method).
+    summary: str | None
+    details: str | None
 
     workflow_id: str | None
     task_queue: str | None
@@ -67,6 +80,8 @@ class StartOptionsKwargs(_CommonStartKwargs, total=False):
 
     id_conflict_policy: temporalio.common.WorkflowIDConflictPolicy | None
     start_delay: Duration | None
+    request_eager_start: bool | None
+    cron_schedule: str | None
 
 
 class ChildOptionsKwargs(_CommonStartKwargs, total=False):
@@ -90,9 +105,10 @@ class LocalActivityOptionsKwargs(TypedDict, total=False):
     schedule_to_close: Duration | None
     schedule_to_start: Duration | None
     retry_policy: temporalio.common.RetryPolicy | None
+    summary: str | None
 
 
-class ActivityOptionsKwargs(LocalActivityOptionsKwargs, total=False):
+class ActivityOptionsKwargs(LocalActivityOptionsKwargs, _PriorityKwargs, total=False):
     """The keywords of ``self.exec(...)``, of `activity_def` and of ``saga.compensate_with``.
 
     `timeout` is the start-to-close timeout.
@@ -118,6 +134,12 @@ def _duration(name: str, value: Any) -> timedelta:
 def _text(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise OptionError(f"option {name!r} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _flag(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise OptionError(f"option {name!r} must be True or False, got {value!r}")
     return value
 
 
@@ -167,6 +189,9 @@ _CONVERTERS: Mapping[str, Callable[[str, Any], Any]] = {
     "id_conflict_policy": _enum(temporalio.common.WorkflowIDConflictPolicy),
     "id_reuse_policy": _enum(temporalio.common.WorkflowIDReusePolicy),
     "parent_close_policy": _enum(temporalio.workflow.ParentClosePolicy),
+    "request_eager_start": _flag,
+    "cron_schedule": _text,
+    **ROUTING_CONVERTERS,
 }
 
 
@@ -226,6 +251,16 @@ class _StartFields(_Options):
     memo: Mapping[str, Any] | None = None
     search_attributes: temporalio.common.TypedSearchAttributes | None = None
     id_reuse_policy: temporalio.common.WorkflowIDReusePolicy | None = None
+    # Routing and user metadata.
+    priority: int | None = None
+    fairness_key: str | None = None
+    fairness_weight: float | None = None
+    summary: str | None = None
+    details: str | None = None
+
+    def with_summary(self: _Start, default: str) -> _Start:
+        """These options, with `default` as the summary if they set none."""
+        return self if self.summary is not None else dataclasses.replace(self, summary=default)
 
     def with_workflow_defaults(self: _Start, defaults: WorkflowDefaults) -> _Start:
         """Timeouts from the configuration where these options set none."""
@@ -247,11 +282,16 @@ class _StartFields(_Options):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class StartOptions(_StartFields):
-    """How to start a workflow: id, task queue, id policies, delay, timeouts, retries, memo.
+    """How to start a workflow: id, queue, id policies, delay, timeouts, retries, memo, routing.
 
     Unset fields (None) take the engine's and the configuration's defaults. Build one with
     `merge`, which takes seconds or timedeltas for durations and plain dicts for memo and
-    search attributes.
+    search attributes. ``request_eager_start=True`` asks the server to hand the first
+    workflow task straight to this engine's worker (less start latency; in memory every start
+    is eager already). ``cron_schedule`` makes the start a Temporal cron workflow (prefer
+    `TemporalEngine.schedule`; `InMemoryEngine` refuses it). Routing and metadata:
+    `priority`, `fairness_key`, `fairness_weight`, and the `summary` and `details` the Web UI
+    shows.
 
     Example:
         >>> StartOptions().merge(workflow_id="order-42", start_delay=30).start_delay
@@ -262,6 +302,8 @@ class StartOptions(_StartFields):
 
     id_conflict_policy: temporalio.common.WorkflowIDConflictPolicy | None = None
     start_delay: timedelta | None = None
+    request_eager_start: bool | None = None
+    cron_schedule: str | None = None
 
     def merge(self, **changes: Unpack[StartOptionsKwargs]) -> StartOptions:
         """A copy with the given options set (None leaves an option as it is).
@@ -301,7 +343,7 @@ class ChildOptions(_StartFields):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ActivityOptions(_Options):
-    """Timeouts, retry policy and task queue of an activity call; None means unset.
+    """Timeouts, retry policy, task queue, priority and summary of an activity call; None: unset.
 
     A call's options win over its `activity_def` defaults, which win over the engine's
     configuration (`RuntimeConfig.activity` and `.retry`).
@@ -319,6 +361,11 @@ class ActivityOptions(_Options):
     heartbeat_timeout: timedelta | None = None
     retry_policy: temporalio.common.RetryPolicy | None = None
     task_queue: str | None = None
+    # Routing and user metadata.
+    priority: int | None = None
+    fairness_key: str | None = None
+    fairness_weight: float | None = None
+    summary: str | None = None
 
     def merge(self, **changes: Unpack[ActivityOptionsKwargs]) -> ActivityOptions:
         """A copy with the given options set (None leaves an option as it is).

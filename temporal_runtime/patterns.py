@@ -26,6 +26,7 @@ from temporal_runtime._internal._runtime import ContinueAsNew, WorkflowRuntime
 from temporal_runtime._internal._search import SearchAttributesInput, search_attribute_pairs
 from temporal_runtime._internal._workflow_defn import DEFINITION_ATTR, WorkflowDefinition
 from temporal_runtime.child import ChildClient, child_client
+from temporal_runtime.external import ExternalWorkflowHandle
 from temporal_runtime.options import ChildOptions, ChildOptionsKwargs
 from temporal_runtime.saga import QuietSaga, Saga
 
@@ -60,8 +61,9 @@ class DurablePatterns:
         it, cancel it). The options (`ChildOptionsKwargs`, here or via ``.with_options``):
         workflow_id (default ``<type>-<method>-<uuid>``), task_queue (default the child
         class's, else this workflow's), parent_close_policy (`ParentClosePolicy`, default
-        TERMINATE), timeouts, retry_policy, memo, search_attributes, id_reuse_policy. A failed
-        child raises `ChildWorkflowError`.
+        TERMINATE), timeouts, retry_policy, memo, search_attributes, id_reuse_policy, priority /
+        fairness_key / fairness_weight (default: this workflow's), summary (default: the child's
+        entry method) and details. A failed child raises `ChildWorkflowError`.
 
         Example:
             >>> from temporal_runtime import Workflow, WorkflowCancelled
@@ -74,6 +76,24 @@ class DurablePatterns:
             self._runtime("child"), definition, ChildOptions().merge(**options)
         )
         return client
+
+    def external(self, workflow_id: str, run_id: str | None = None) -> ExternalWorkflowHandle:
+        """A handle to another workflow by id, to signal or cancel it from this workflow.
+
+        temporalio's ``workflow.get_external_workflow_handle``: ``await
+        self.external("order-42").signal(OrderWorkflow.approve, "ops")``, ``await
+        self.external("order-42").cancel()``. Without `run_id` it addresses the current run.
+        Signalling a workflow that is not running, or cancelling an id no workflow has,
+        raises `ApplicationError` (type ``ExternalWorkflowExecutionNotFound``).
+
+        Example:
+            >>> from temporal_runtime import Workflow
+            >>> class DocCanceller(Workflow):
+            ...     async def stop(self, workflow_id: str) -> None:
+            ...         await self.external(workflow_id).cancel()
+        """
+        run = self._runtime("external").external(workflow_id, run_id)
+        return ExternalWorkflowHandle(run, workflow_id, run_id)
 
     @overload
     def continue_as_new(
@@ -88,6 +108,13 @@ class DurablePatterns:
         arguments are bound as a call to it would bind them. The workflow id stays the same,
         and callers waiting on the first run's handle get the last run's result, so the
         entry methods chained this way should share a return type. Never returns.
+
+        Signal and update handlers still running finish first (the run continues once
+        `all_handlers_finished`), unless the class is declared with
+        ``wait_for_handlers=False``. The arguments are read when this is called: to carry
+        what running handlers still change, ``await self.wait_until(self.all_handlers_finished)``
+        before calling it. Continue when ``self.info.continue_as_new_suggested`` turns True,
+        or after a fixed number of steps.
 
         Example:
             >>> from temporal_runtime import Workflow, WorkflowCancelled

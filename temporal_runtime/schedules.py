@@ -3,7 +3,9 @@
 A schedule starts the workflow with the same ``{"method", "kwargs"}`` input as the client
 proxy, on the server's own scheduler (it survives restarts of this process; nothing here
 runs a timer). Make one with `TemporalEngine.schedule`, reach it with
-`TemporalEngine.get_schedule`, list them with `TemporalEngine.list_schedules`.
+`TemporalEngine.get_schedule`, list them with `TemporalEngine.list_schedules`. A schedule id
+that exists already raises `ScheduleAlreadyRunningError`; one that does not,
+`ScheduleNotFoundError`.
 
 Example:
     >>> async def demo(engine):  # doctest: +SKIP
@@ -15,24 +17,24 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import temporalio.client
-import temporalio.common
-import temporalio.converter
 from pydantic import BaseModel, ConfigDict
 from temporalio.client import ScheduleOverlapPolicy
 
-from temporal_runtime._internal import _envelope
-from temporal_runtime._internal._failures import translate
+from temporal_runtime._internal._failures import translate_schedule
+from temporal_runtime._internal._schedule_specs import (
+    Every,
+    build_schedule,
+    crons,
+    method_from_memo,
+    recent_ids,
+    updated,
+)
 from temporal_runtime._internal._surface import EngineSurface
-from temporal_runtime._internal._temporal_options import start_kwargs
-from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
-from temporal_runtime.config import to_timedelta
-from temporal_runtime.errors import OptionError
-from temporal_runtime.options import StartOptions
 
 __all__ = ["ScheduleHandle", "ScheduleInfo", "ScheduleOverlapPolicy"]
 
@@ -62,7 +64,10 @@ class ScheduleInfo(BaseModel):
 
 
 class ScheduleHandle:
-    """One Temporal Schedule: describe, pause, unpause, trigger or delete it.
+    """One Temporal Schedule: describe, pause, unpause, trigger, backfill, update or delete it.
+
+    A call on a schedule that does not exist (never created, or deleted) raises
+    `ScheduleNotFoundError`.
 
     Example:
         >>> async def demo(engine):  # doctest: +SKIP
@@ -90,7 +95,7 @@ class ScheduleHandle:
         try:
             return await coro
         except Exception as err:
-            raise translate(err, workflow_id=f"schedule:{self.id}", action=f"schedule {action}") from err
+            raise translate_schedule(err, schedule_id=self.id, action=f"schedule {action}") from err
 
     async def describe(self) -> ScheduleInfo:
         """The schedule's specification, state and recent runs."""
@@ -100,22 +105,17 @@ class ScheduleHandle:
         workflow_type = method = None
         if isinstance(action, temporalio.client.ScheduleActionStartWorkflow):
             workflow_type = action.workflow
-            method = await _method_from_memo(action)
-        recent = [
-            a.action.workflow_id
-            for a in desc.info.recent_actions
-            if isinstance(a.action, temporalio.client.ScheduleActionExecutionStartWorkflow)
-        ]
+            method = method_from_memo(action)
         return ScheduleInfo(
             schedule_id=desc.id,
             workflow_type=workflow_type,
             method=method,
             paused=schedule.state.paused,
             note=schedule.state.note,
-            cron=await _crons(desc, list(schedule.spec.cron_expressions)),
+            cron=crons(schedule.spec),
             every=[i.every for i in schedule.spec.intervals],
             num_actions=desc.info.num_actions,
-            recent_workflow_ids=recent,
+            recent_workflow_ids=recent_ids(desc.info),
             next_action_times=list(desc.info.next_action_times),
         )
 
@@ -131,6 +131,59 @@ class ScheduleHandle:
         """Start one run now, whatever the spec says (even while paused)."""
         await self._call("trigger", self._handle.trigger(overlap=overlap))
 
+    async def backfill(
+        self, start_at: datetime, end_at: datetime, *, overlap: ScheduleOverlapPolicy | None = None
+    ) -> None:
+        """Take the actions the spec had between `start_at` and `end_at` now (missed runs, say).
+
+        `overlap` defaults to the schedule's own policy; ``ScheduleOverlapPolicy.ALLOW_ALL``
+        runs every one of those times, even while others run.
+
+        Example:
+            >>> async def demo(handle):  # doctest: +SKIP
+            ...     now = datetime.now(UTC)
+            ...     await handle.backfill(now - timedelta(hours=3), now,
+            ...                           overlap=ScheduleOverlapPolicy.ALLOW_ALL)
+        """
+        backfill = temporalio.client.ScheduleBackfill(start_at=start_at, end_at=end_at, overlap=overlap)
+        await self._call("backfill", self._handle.backfill(backfill))
+
+    async def update(
+        self,
+        *,
+        args: Sequence[Any] | None = None,
+        kwargs: Mapping[str, Any] | None = None,
+        cron: str | Sequence[str] | None = None,
+        every: Every | None = None,
+        time_zone: str | None = None,
+        overlap: ScheduleOverlapPolicy | None = None,
+    ) -> None:
+        """Change the schedule in place: the method's arguments, its times, or its overlap policy.
+
+        What is not given stays as it is. `args`/`kwargs` are the entry method's new arguments
+        (its workflow class must be defined in this process); `cron` replaces the cron
+        strings, `every` the intervals.
+
+        Example:
+            >>> async def demo(handle):  # doctest: +SKIP
+            ...     await handle.update(cron="0 3 * * *", args=["marketing"])
+        """
+
+        def change(given: temporalio.client.ScheduleUpdateInput) -> temporalio.client.ScheduleUpdate:
+            schedule = updated(
+                given.description.schedule,
+                schedule_id=self.id,
+                args=args,
+                kwargs=kwargs,
+                cron=cron,
+                every=every,
+                time_zone=time_zone,
+                overlap=overlap,
+            )
+            return temporalio.client.ScheduleUpdate(schedule=schedule)
+
+        await self._call("update", self._handle.update(change))
+
     async def delete(self) -> None:
         """Delete the schedule; runs it already started are not affected."""
         await self._call("delete", self._handle.delete())
@@ -139,102 +192,20 @@ class ScheduleHandle:
         return f"<ScheduleHandle {self.id!r}>"
 
 
-async def _crons(
-    desc: temporalio.client.ScheduleDescription | temporalio.client.ScheduleListDescription, found: list[str]
-) -> list[str]:
-    memo = await desc.memo()
-    kept = memo.get(_envelope.CRON_MEMO_KEY)
-    if isinstance(kept, list) and all(isinstance(c, str) for c in kept):  # pyright: ignore[reportUnknownVariableType]
-        return [str(c) for c in kept]  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
-    return found
-
-
-async def _method_from_memo(action: temporalio.client.ScheduleActionStartWorkflow) -> str | None:
-    if not action.memo:
-        return None
-    payload = action.memo.get(_envelope.METHOD_MEMO_KEY)
-    if payload is None:
-        return None
-    if isinstance(payload, str):
-        return payload
-    decoded: Any = temporalio.converter.default().payload_converter.from_payload(payload)
-    return decoded if isinstance(decoded, str) else None
-
-
-_UNSCHEDULABLE = ("start_delay", "id_conflict_policy", "id_reuse_policy")
-
-
-def build_schedule(
-    workflow: WorkflowDefinition,
-    method: MethodDefinition,
-    kwargs: dict[str, Any],
-    options: StartOptions,
-    *,
-    default_queue: str,
-    cron: str | Sequence[str] | None,
-    every: float | timedelta | Sequence[float | timedelta] | None,
-    paused: bool,
-    note: str | None,
-    overlap: ScheduleOverlapPolicy | None,
-    time_zone: str | None,
-) -> temporalio.client.Schedule:
-    """The temporalio `Schedule` that starts `method` with `kwargs` on `cron`/`every`."""
-    where = f"engine.schedule({workflow.name}, {method.name!r}, ...)"
-    crons = [cron] if isinstance(cron, str) else list(cron or [])
-    intervals = list(every) if isinstance(every, Sequence) else ([] if every is None else [every])
-    if not crons and not intervals:
-        raise ValueError(f"{where}: give cron='0 2 * * *' and/or every=3600 (seconds or a timedelta)")
-    unsupported = [name for name in _UNSCHEDULABLE if getattr(options, name) is not None]
-    if unsupported:
-        raise OptionError(
-            f"{where}: {', '.join(unsupported)} cannot be set on a schedule's runs (the schedule "
-            "decides when they start, and each gets its own id); remove it"
-        )
-    start = start_kwargs(options)
-    # Temporal appends the scheduled time to this id, so each run's id is unique.
-    start["id"] = options.workflow_id or f"{workflow.name}-{method.name}"
-    start["task_queue"] = options.task_queue or workflow.task_queue or default_queue
-    start["memo"] = _envelope.start_memo(method.name, options.memo)
-    attributes = start.pop("search_attributes", temporalio.common.TypedSearchAttributes.empty)
-    action = temporalio.client.ScheduleActionStartWorkflow(
-        workflow.name, _envelope.encode(method.name, kwargs), typed_search_attributes=attributes, **start
-    )
-    spec = temporalio.client.ScheduleSpec(
-        cron_expressions=crons,
-        intervals=[temporalio.client.ScheduleIntervalSpec(every=to_timedelta(i)) for i in intervals],
-        time_zone_name=time_zone,
-    )
-    policy = temporalio.client.SchedulePolicy(overlap=overlap or ScheduleOverlapPolicy.SKIP)
-    return temporalio.client.Schedule(
-        action=action,
-        spec=spec,
-        policy=policy,
-        state=temporalio.client.ScheduleState(paused=paused, note=note),
-    )
-
-
 async def _create(
     client: temporalio.client.Client,
-    workflow: WorkflowDefinition,
     schedule_id: str,
     schedule: temporalio.client.Schedule,
     trigger_immediately: bool,
 ) -> ScheduleHandle:
     try:
-        handle = await client.create_schedule(
-            schedule_id,
-            schedule,
-            trigger_immediately=trigger_immediately,
-            memo={_envelope.CRON_MEMO_KEY: list(schedule.spec.cron_expressions)},
-        )
+        handle = await client.create_schedule(schedule_id, schedule, trigger_immediately=trigger_immediately)
     except Exception as err:
-        raise translate(
-            err, workflow_id=f"schedule:{schedule_id}", workflow_type=workflow.name, action="create schedule"
-        ) from err
+        raise translate_schedule(err, schedule_id=schedule_id, action="create schedule") from err
     return ScheduleHandle(handle)
 
 
-async def summary(entry: temporalio.client.ScheduleListDescription) -> ScheduleInfo:
+def summary(entry: temporalio.client.ScheduleListDescription) -> ScheduleInfo:
     """A `ScheduleInfo` from one entry of the server's schedule list."""
     schedule = entry.schedule
     workflow_type = None
@@ -245,17 +216,8 @@ async def summary(entry: temporalio.client.ScheduleListDescription) -> ScheduleI
         if isinstance(schedule.action, temporalio.client.ScheduleListActionStartWorkflow):
             workflow_type = schedule.action.workflow
         paused, note = schedule.state.paused, schedule.state.note
-        cron = await _crons(entry, list(schedule.spec.cron_expressions))
+        cron = crons(schedule.spec)
         every = [i.every for i in schedule.spec.intervals]
-    recent: list[str] = []
-    next_times: list[datetime] = []
-    if entry.info is not None:
-        recent = [
-            a.action.workflow_id
-            for a in entry.info.recent_actions
-            if isinstance(a.action, temporalio.client.ScheduleActionExecutionStartWorkflow)
-        ]
-        next_times = list(entry.info.next_action_times)
     return ScheduleInfo(
         schedule_id=entry.id,
         workflow_type=workflow_type,
@@ -263,8 +225,8 @@ async def summary(entry: temporalio.client.ScheduleListDescription) -> ScheduleI
         note=note,
         cron=cron,
         every=every,
-        recent_workflow_ids=recent,
-        next_action_times=next_times,
+        recent_workflow_ids=recent_ids(entry.info) if entry.info is not None else [],
+        next_action_times=list(entry.info.next_action_times) if entry.info is not None else [],
     )
 
 
@@ -289,7 +251,7 @@ class ScheduleOperations(EngineSurface):
         *args: Any,
         schedule_id: str,
         cron: str | Sequence[str] | None = None,
-        every: float | timedelta | Sequence[float | timedelta] | None = None,
+        every: Every | None = None,
         paused: bool = False,
         note: str | None = None,
         overlap: ScheduleOverlapPolicy | None = None,
@@ -325,7 +287,7 @@ class ScheduleOperations(EngineSurface):
             overlap=overlap,
             time_zone=time_zone,
         )
-        return await _create(self.client, definition, schedule_id, built, trigger_immediately)
+        return await _create(self.client, schedule_id, built, trigger_immediately)
 
     def get_schedule(self, schedule_id: str) -> ScheduleHandle:
         """A handle on an existing schedule.
@@ -349,4 +311,4 @@ class ScheduleOperations(EngineSurface):
             ...         print(s.schedule_id, s.paused)
         """
         self._require_running()
-        return [await summary(entry) async for entry in await self.client.list_schedules(query=query)]
+        return [summary(entry) async for entry in await self.client.list_schedules(query=query)]

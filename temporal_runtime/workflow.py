@@ -22,14 +22,15 @@ from typing_extensions import Unpack
 from temporal_runtime._internal import _registry
 from temporal_runtime._internal._activity_defn import ActivityDefinition
 from temporal_runtime._internal._metaclass import _WorkflowMeta
+from temporal_runtime._internal._routing_options import details_text, timer_summary
 from temporal_runtime._internal._runtime import RUNTIME_ATTR, WorkflowRuntime
 from temporal_runtime._internal._types import ArgsType, NoArgSchedulable, ResultType, Schedulable
 from temporal_runtime._internal._workflow_defn import DEFINITION_ATTR, WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.client import ClientSide
 from temporal_runtime.config import to_timedelta
-from temporal_runtime.errors import NotInWorkflowError
-from temporal_runtime.handlers import UpdateMethod, wf_query, wf_signal, wf_update
+from temporal_runtime.errors import NotInWorkflowError, OptionError
+from temporal_runtime.handlers import UpdateMethod, allow_nondeterminism, wf_query, wf_signal, wf_update
 from temporal_runtime.info import WorkflowInfo
 from temporal_runtime.options import ActivityOptions, ActivityOptionsKwargs, LocalActivityOptionsKwargs
 from temporal_runtime.patterns import DurablePatterns
@@ -39,6 +40,7 @@ __all__ = [
     "Workflow",
     "WorkflowCancelled",
     "WorkflowInfo",
+    "allow_nondeterminism",
     "wf_query",
     "wf_signal",
     "wf_update",
@@ -59,7 +61,12 @@ class Workflow(ClientSide, DurablePatterns, metaclass=_WorkflowMeta):
     """Base class of workflows: subclass it, write ``async def`` entry methods, use the helpers.
 
     Class keywords: ``name=`` (the Temporal workflow type; default the class name),
-    ``task_queue=`` (default: the engine's), ``abstract=True`` for a shared base class.
+    ``task_queue=`` (default: the engine's), ``abstract=True`` for a shared base class,
+    ``wait_for_handlers=False`` to make `continue_as_new` leave running handlers behind.
+    ``versioning=`` (a `VersioningBehavior`: how runs move between worker deployment versions).
+    An ``__init__`` may take parameters of the entry methods: each run passes it those of
+    the method it starts, before any signal or update handler runs (temporalio's
+    ``@workflow.init``; see the guide for the rule).
     The helper names (`exec`, `sleep`, `client`, ...) are reserved: a subclass that defines
     one is rejected when it is defined.
 
@@ -113,8 +120,9 @@ class Workflow(ClientSide, DurablePatterns, metaclass=_WorkflowMeta):
 
         The options are `ActivityOptionsKwargs`: `timeout` (start-to-close, in seconds or a
         timedelta), `schedule_to_close`, `schedule_to_start`, `heartbeat_timeout`,
-        `retry_policy`, `task_queue`. Unset options come from the activity's `activity_def`
-        defaults, then from the engine's configuration.
+        `retry_policy`, `task_queue`, `priority` / `fairness_key` / `fairness_weight` (unset:
+        the workflow's) and `summary` (one line the Web UI shows on the call). Unset options
+        come from the activity's `activity_def` defaults, then from the engine's configuration.
 
         Example:
             >>> class DocPipeline(Workflow):
@@ -142,7 +150,7 @@ class Workflow(ClientSide, DurablePatterns, metaclass=_WorkflowMeta):
     ) -> Any:
         """Run a short activity as a local activity (in this worker, no task queue round trip).
 
-        The options are `LocalActivityOptionsKwargs` (timeouts and the retry policy).
+        The options are `LocalActivityOptionsKwargs` (timeouts, the retry policy, `summary`).
 
         Example:
             >>> class DocLocal(Workflow):
@@ -153,22 +161,30 @@ class Workflow(ClientSide, DurablePatterns, metaclass=_WorkflowMeta):
         call = ActivityOptions().merge(**options) if options else _NO_OPTIONS
         return await _execute(runtime, activity, args, call, local=True)
 
-    async def sleep(self, duration: float | timedelta) -> None:
+    async def sleep(self, duration: float | timedelta, *, summary: str | None = None) -> None:
         """Durable sleep: survives worker restarts; `duration` in seconds or a timedelta.
+
+        `summary` is one line the Web UI shows on the timer (``"wait for the grace period"``).
 
         Example:
             >>> class DocReminder(Workflow):
             ...     async def remind(self, after_s: float) -> None:
-            ...         await self.sleep(after_s)
+            ...         await self.sleep(after_s, summary="until the reminder is due")
         """
-        await self._runtime("sleep").sleep(to_timedelta(duration))
+        checked = timer_summary(summary)
+        await self._runtime("sleep").sleep(to_timedelta(duration), checked)
 
     async def wait_until(
-        self, predicate: Callable[[], bool], timeout: float | timedelta | None = None
+        self,
+        predicate: Callable[[], bool],
+        timeout: float | timedelta | None = None,
+        *,
+        summary: str | None = None,
     ) -> None:
         """Wait until `predicate()` is true (re-checked after every signal or update).
 
-        Raises `TimeoutError` if `timeout` (seconds or a timedelta) passes first.
+        Raises `TimeoutError` if `timeout` (seconds or a timedelta) passes first. `summary`
+        is one line the Web UI shows on the timeout's timer (so it needs a `timeout`).
 
         Example:
             >>> class DocApproval(Workflow):
@@ -177,9 +193,28 @@ class Workflow(ClientSide, DurablePatterns, metaclass=_WorkflowMeta):
             ...         await self.wait_until(lambda: self.approved, timeout=3600)
             ...         return True
         """
+        if summary is not None and timeout is None:
+            raise OptionError(
+                f"{type(self).__name__}.wait_until(..., summary={summary!r}) names the timeout's "
+                "timer, and there is none: give timeout= too, or drop summary="
+            )
+        checked = timer_summary(summary)
         await self._runtime("wait_until").wait_until(
-            predicate, None if timeout is None else to_timedelta(timeout)
+            predicate, None if timeout is None else to_timedelta(timeout), checked
         )
+
+    def set_current_details(self, details: str) -> None:
+        """Say what the workflow is doing now (Temporal markdown, several lines allowed).
+
+        The Web UI and ``temporal workflow metadata`` show it; each call replaces the last.
+
+        Example:
+            >>> class DocSteps(Workflow):
+            ...     async def run(self) -> None:
+            ...         self.set_current_details("**step 2 of 3**: charging the card")
+        """
+        text = details_text(details)
+        self._runtime("set_current_details").set_current_details(text)
 
     def now(self) -> datetime:
         """The workflow's deterministic current time (UTC), the same on every replay.
@@ -233,7 +268,10 @@ class Workflow(ClientSide, DurablePatterns, metaclass=_WorkflowMeta):
 
     @property
     def info(self) -> WorkflowInfo:
-        """The running workflow's id, run id, type, entry method, attempt and task queue.
+        """The running workflow's ids, type, entry method, attempt, history length and parent.
+
+        Read afresh on each access: ``self.info.history_length`` and
+        ``self.info.continue_as_new_suggested`` change as the run goes on.
 
         Example:
             >>> class DocWho(Workflow):
@@ -241,6 +279,20 @@ class Workflow(ClientSide, DurablePatterns, metaclass=_WorkflowMeta):
             ...         return f"{self.info.workflow_id} ran {self.info.method}"
         """
         return self._runtime("info").info()
+
+    def all_handlers_finished(self) -> bool:
+        """True when no signal or update handler of this run is still running.
+
+        Wait for it before returning, so that no handler is cut off by the end of the run:
+        ``await self.wait_until(self.all_handlers_finished)`` (temporalio's
+        ``workflow.all_handlers_finished``). `continue_as_new` waits for it by itself.
+
+        Example:
+            >>> class DocDrained(Workflow):
+            ...     async def run(self) -> None:
+            ...         await self.wait_until(self.all_handlers_finished)
+        """
+        return self._runtime("all_handlers_finished").all_handlers_finished()
 
 
 _NO_OPTIONS = ActivityOptions()

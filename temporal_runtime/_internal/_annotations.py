@@ -28,6 +28,10 @@ if sys.version_info >= (3, 14):
     def plain_signature(fn: Callable[..., Any]) -> inspect.Signature:
         return inspect.signature(fn, annotation_format=annotationlib.Format.FORWARDREF)
 
+    def written_annotations(fn: Callable[..., Any]) -> dict[str, str]:
+        """`fn`'s annotations as written, evaluating nothing (a fingerprint of its signature)."""
+        return annotationlib.get_annotations(fn, format=annotationlib.Format.STRING)
+
 else:
 
     def _raw_annotations(fn: Callable[..., Any]) -> dict[str, Any]:
@@ -36,6 +40,13 @@ else:
     # Before 3.14 `inspect.signature` never evaluates annotations.
     def plain_signature(fn: Callable[..., Any]) -> inspect.Signature:
         return inspect.signature(fn)
+
+    def written_annotations(fn: Callable[..., Any]) -> dict[str, str]:
+        """`fn`'s annotations as written, evaluating nothing (a fingerprint of its signature)."""
+        return {
+            key: value if isinstance(value, str) else inspect.formatannotation(value)
+            for key, value in inspect.get_annotations(fn).items()
+        }
 
 
 @dataclass(frozen=True, slots=True)

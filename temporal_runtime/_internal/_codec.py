@@ -92,14 +92,23 @@ def data_converter(codec: TemporalCodec | None) -> temporalio.converter.DataConv
     return dataclasses.replace(DATA_CONVERTER, payload_codec=codec)
 
 
-async def readable_memo(desc: temporalio.client.WorkflowExecutionDescription) -> dict[str, Any]:
-    """A run's memo, or {} when the engine's codec cannot read it: its status still tells the rest."""
+async def readable(read: Coroutine[Any, Any, T], unreadable: T) -> T:
+    """What `read` decodes, or `unreadable` when the engine's codec cannot: a status still tells the rest."""
     try:
-        return dict(await desc.memo())
+        return await read
     except ApplicationError as err:
         if err.type != PAYLOAD_CODEC_ERROR:
             raise
-        return {}
+        return unreadable
+    except KeyError:
+        # temporalio decodes a run's user metadata whole: a schedule's run with a summary and no
+        # details carries an empty details payload, which no converter reads.
+        return unreadable
+
+
+async def readable_memo(desc: temporalio.client.WorkflowExecutionDescription) -> dict[str, Any]:
+    """A run's memo, or {} when the engine's codec cannot read it."""
+    return dict(await readable(desc.memo(), {}))
 
 
 def _imported(path: str) -> AnyCodec:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 import temporalio.converter
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, FailureError
 
 from temporal_runtime._internal._payloads import read_raw
 from temporal_runtime._internal._runtime import RUNTIME_ATTR, WorkflowRuntime
@@ -30,19 +30,45 @@ INVALID_QUERY_INPUT = "InvalidQueryInput"
 INVALID_UPDATE_INPUT = "InvalidUpdateInput"
 
 
-def new_instance(defn: WorkflowDefinition, runtime: WorkflowRuntime) -> Any:
-    """A fresh object of the user's class, with `runtime` attached before its ``__init__`` runs."""
+def new_instance(defn: WorkflowDefinition, runtime: WorkflowRuntime, kwargs: dict[str, Any] | None) -> Any:
+    """A fresh object of the user's class, with `runtime` attached before its ``__init__`` runs.
+
+    An ``__init__`` that takes entry-method parameters (`defn.init_params`) gets those of the
+    entry method's validated `kwargs`. With `kwargs` None (the input was invalid, and the run
+    fails with that error) such an ``__init__`` is not called at all.
+    """
     cls: Any = defn.cls
     instance = cls.__new__(cls)
     setattr(instance, RUNTIME_ATTR, runtime)
-    instance.__init__()
+    if not defn.init_params:
+        instance.__init__()
+    elif kwargs is not None:
+        instance.__init__(**{name: kwargs[name] for name in defn.init_params if name in kwargs})
     return instance
 
 
-def run_entry(instance: Any, method: MethodDefinition, kwargs: dict[str, Any]) -> Coroutine[Any, Any, Any]:
-    """The coroutine of entry method `method` on `instance`, with validated `kwargs`."""
-    coro: Coroutine[Any, Any, Any] = getattr(instance, method.name)(**kwargs)
-    return coro
+async def run_entry(
+    instance: Any,
+    defn: WorkflowDefinition,
+    method: MethodDefinition,
+    kwargs: dict[str, Any],
+    fake: Callable[..., Any] | None = None,
+) -> Any:
+    """Run entry method `method` on `instance` with validated `kwargs`, and return its result.
+
+    When it continues as new, the running signal and update handlers finish first (unless
+    the class says ``wait_for_handlers=False``), so none is cut off by the new run. A test
+    engine's `fake` for this method runs in its place (with the same kwargs).
+    """
+    try:
+        if fake is not None:
+            return await _run_fake(fake, defn, method, kwargs)
+        return await getattr(instance, method.name)(**kwargs)
+    except BaseException as err:
+        runtime: WorkflowRuntime = getattr(instance, RUNTIME_ATTR)
+        if defn.wait_for_handlers and runtime.is_continue_as_new(err) and not runtime.all_handlers_finished():
+            await runtime.wait_until(runtime.all_handlers_finished, None, None)
+        raise
 
 
 def call_args(
@@ -111,10 +137,32 @@ def validate_update(
     return converted
 
 
-def update(instance: Any, handler: HandlerDefinition, call_args: Sequence[Any]) -> Coroutine[Any, Any, Any]:
-    """The coroutine of an accepted update, with the arguments `validate_update` returned."""
-    coro: Coroutine[Any, Any, Any] = getattr(instance, handler.attr)(*call_args)
-    return coro
+async def update(instance: Any, handler: HandlerDefinition, converted: Sequence[Any]) -> Any:
+    """Run an accepted update (``async def`` or plain ``def``) with the arguments
+    `validate_update` (or `call_args`) returned, and return its result."""
+    result = getattr(instance, handler.attr)(*converted)
+    if handler.is_async:
+        result = await result
+    return result
+
+
+async def _run_fake(
+    fake: Callable[..., Any], defn: WorkflowDefinition, method: MethodDefinition, kwargs: dict[str, Any]
+) -> Any:
+    try:
+        result = fake(**kwargs)
+        if inspect.isawaitable(result):
+            result = await result
+    except FailureError:
+        raise
+    except Exception as err:
+        # Workflow code raising any other exception would fail the workflow task for ever.
+        raise ApplicationError(
+            f"the fake of {defn.name}.{method.name} raised {type(err).__name__}: {err}",
+            type=type(err).__name__,
+            non_retryable=True,
+        ) from err
+    return result
 
 
 def run_to_completion(coro: Coroutine[Any, Any, Any], where: str) -> Any:

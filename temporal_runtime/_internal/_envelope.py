@@ -19,11 +19,9 @@ from temporal_runtime._internal._payloads import read_raw
 from temporal_runtime._internal._workflow_defn import InputError, MethodDefinition, WorkflowDefinition
 
 METHOD_MEMO_KEY = "temporal_runtime.method"
-# A schedule's memo keeps its cron strings as given (the server turns them into calendars).
-CRON_MEMO_KEY = "temporal_runtime.cron"
 INVALID_INPUT = "InvalidWorkflowInput"
 _KEYS = frozenset({"method", "kwargs"})
-_OWN_MEMO_KEYS = frozenset({METHOD_MEMO_KEY, CRON_MEMO_KEY})
+_OWN_MEMO_KEYS = frozenset({METHOD_MEMO_KEY})
 
 
 def encode(method: str, kwargs: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import traceback
+
 import temporalio.client
 import temporalio.exceptions
 import temporalio.service
 
 from temporal_runtime._internal._codec import PAYLOAD_CODEC_ERROR
 from temporal_runtime.errors import (
+    ActivityCompletionError,
+    ActivityNotFoundError,
     PayloadCodecError,
     QueryFailedError,
+    ScheduleAlreadyRunningError,
+    ScheduleError,
+    ScheduleNotFoundError,
     UpdateFailedError,
     WorkflowAlreadyStartedError,
     WorkflowCancelledError,
@@ -37,14 +44,50 @@ def _message(err: BaseException) -> str:
     return str(err)
 
 
+def failure_label(err: BaseException) -> tuple[str, str]:
+    """The type and message a failure is reported with (an `ApplicationError`'s own type)."""
+    return _label(err), _message(err)
+
+
+# What concurrent.futures chains to an error raised in a pool process: the traceback there.
+REMOTE_TRACEBACK = "_RemoteTraceback"
+
+
+def _cause(err: BaseException) -> BaseException | None:
+    nxt = err.cause if isinstance(err, temporalio.exceptions.FailureError) else None
+    return nxt or err.__cause__
+
+
+def remote_traceback(err: BaseException) -> str | None:
+    """The traceback of `err` in the pool process that raised it (activities in processes)."""
+    cause = _cause(err)
+    return _message(cause) if cause is not None and _label(cause) == REMOTE_TRACEBACK else None
+
+
+def stack_trace(err: BaseException) -> str | None:
+    """Where `err` was raised: the trace its worker recorded, or the live traceback in memory."""
+    remote = remote_traceback(err)
+    if remote is not None:
+        return remote
+    failure = err.failure if isinstance(err, temporalio.exceptions.FailureError) else None
+    if failure is not None and failure.stack_trace:
+        return failure.stack_trace
+    if err.__traceback__ is not None:
+        # The worker's own format, so both engines give the same text.
+        return "\n".join(traceback.format_tb(err.__traceback__))
+    return None
+
+
 def root_cause(err: BaseException) -> tuple[BaseException, list[str]]:
-    """The innermost failure of a temporalio error chain, and the labels along the way."""
+    """The innermost failure of a temporalio error chain, and the labels along the way.
+
+    A pool process's traceback chained to an error is where it was raised, not a cause.
+    """
     path = [_label(err)]
     current = err
     while True:
-        nxt = current.cause if isinstance(current, temporalio.exceptions.FailureError) else None
-        nxt = nxt or current.__cause__
-        if nxt is None:
+        nxt = _cause(current)
+        if nxt is None or _label(nxt) == REMOTE_TRACEBACK:
             return current, path
         path.append(_label(nxt))
         current = nxt
@@ -77,6 +120,7 @@ def workflow_failed(
         message,
         root_cause_type=_label(root),
         root_cause_message=_message(root),
+        stack_trace=stack_trace(root),
         workflow_id=workflow_id,
         workflow_type=workflow_type,
         method=method,
@@ -110,7 +154,13 @@ def translate(
         return QueryFailedError(f"query {action} failed: {err.message}", **ids)
     if isinstance(err, temporalio.client.WorkflowUpdateFailedError):
         root, _ = root_cause(err.cause)
-        return UpdateFailedError(f"update {action} failed: {_label(root)}: {_message(root)}", **ids)
+        return UpdateFailedError(
+            f"update {action} failed: {_label(root)}: {_message(root)}",
+            root_cause_type=_label(root),
+            root_cause_message=_message(root),
+            stack_trace=stack_trace(root),
+            **ids,
+        )
     if isinstance(err, temporalio.service.RPCError):
         if err.status == temporalio.service.RPCStatusCode.NOT_FOUND:
             return WorkflowNotFoundError(
@@ -118,3 +168,36 @@ def translate(
             )
         return WorkflowError(f"{action} on workflow {workflow_id!r} failed: {err.message}", **ids)
     return err
+
+
+def translate_schedule(err: BaseException, *, schedule_id: str, action: str) -> BaseException:
+    """Map a temporalio error from a schedule call to a `ScheduleError`; others unchanged."""
+    if isinstance(err, temporalio.client.ScheduleAlreadyRunningError):
+        return ScheduleAlreadyRunningError(
+            f"{action}: a schedule with id {schedule_id!r} already exists; choose another "
+            "schedule_id, or change the existing one with engine.get_schedule(id).update(...)",
+            schedule_id=schedule_id,
+        )
+    if isinstance(err, temporalio.service.RPCError):
+        if err.status == temporalio.service.RPCStatusCode.NOT_FOUND:
+            return ScheduleNotFoundError(
+                f"{action}: schedule {schedule_id!r} not found (never created, or deleted); "
+                "engine.list_schedules() shows the existing ones",
+                schedule_id=schedule_id,
+            )
+        return ScheduleError(
+            f"{action} on schedule {schedule_id!r} failed: {err.message}", schedule_id=schedule_id
+        )
+    return err
+
+
+def translate_activity(err: BaseException, *, target: str, action: str) -> BaseException:
+    """Map a temporalio error from an async activity call (complete, fail, ...) to ours."""
+    if not isinstance(err, temporalio.service.RPCError):
+        return err
+    if err.status == temporalio.service.RPCStatusCode.NOT_FOUND:
+        return ActivityNotFoundError(
+            f"{action} activity {target}: no such running activity ({err.message}); it may have "
+            "completed, failed, timed out or been cancelled already, or the token or ids are wrong"
+        )
+    return ActivityCompletionError(f"{action} activity {target} failed: {err.message}")

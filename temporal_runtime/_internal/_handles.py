@@ -1,9 +1,34 @@
-"""The handle on one run that `MethodHandle` drives, whichever engine made it."""
+"""The handles `MethodHandle`, `UpdateHandle` and `AsyncActivityHandle` drive, whichever engine made them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, Protocol
+
+import temporalio.client
+
+
+class RawUpdateHandle(Protocol):
+    """An accepted update: temporalio's `WorkflowUpdateHandle`, or an in-memory one like it."""
+
+    @property
+    def id(self) -> str:
+        """The update id."""
+        ...
+
+    @property
+    def workflow_id(self) -> str:
+        """The workflow the update was sent to."""
+        ...
+
+    @property
+    def workflow_run_id(self) -> str | None:
+        """The run the update was sent to, if known."""
+        ...
+
+    async def result(self) -> Any:
+        """Wait for the update's handler to finish; its raw result."""
+        ...
 
 
 class RawWorkflowHandle(Protocol):
@@ -43,10 +68,36 @@ class RawWorkflowHandle(Protocol):
         """Send an update and wait for its raw result."""
         ...
 
+    async def start_update(
+        self, update: str, /, *, args: Sequence[Any], wait_for_stage: temporalio.client.WorkflowUpdateStage
+    ) -> RawUpdateHandle:
+        """Send an update and return once it reached `wait_for_stage` (accepted)."""
+        ...
+
     async def cancel(self) -> None:
         """Request cancellation."""
         ...
 
     async def terminate(self, *, reason: str | None = None) -> None:
         """Terminate at once."""
+        ...
+
+
+class RawAsyncActivityHandle(Protocol):
+    """An activity completed from outside: temporalio's `AsyncActivityHandle`, or an in-memory one."""
+
+    async def heartbeat(self, *details: Any) -> None:
+        """Record a heartbeat."""
+        ...
+
+    async def complete(self, result: Any = ...) -> None:
+        """Complete the activity with `result`."""
+        ...
+
+    async def fail(self, error: Exception, *, last_heartbeat_details: Sequence[Any] = ...) -> None:
+        """Fail the attempt with `error` (retried as the activity's retry policy says)."""
+        ...
+
+    async def report_cancellation(self, *details: Any) -> None:
+        """Report the activity as cancelled."""
         ...

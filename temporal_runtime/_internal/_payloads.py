@@ -11,8 +11,9 @@ The server refuses a payload field over its blob size limit, and temporalio repo
 activity or workflow result over it as a retryable failure, so the default retry policy
 retries it forever. `encode_checked` encodes a result once, checks it here and hands the
 payload over as a `RawValue`; `PayloadLimitInterceptor` does the same for what a client
-sends, raising `PayloadTooLargeError` before anything leaves the process. Sizes are those
-before a payload codec: encryption adds a few dozen bytes, compression may take many away.
+sends (update-with-start included), raising `PayloadTooLargeError` before anything leaves
+the process. Sizes are those before a payload codec: encryption adds a few dozen bytes,
+compression may take many away.
 """
 
 from __future__ import annotations
@@ -126,17 +127,18 @@ def _encode_args(
     return [RawValue(payload) for payload in payloads]
 
 
-def _started(input: temporalio.client.StartWorkflowInput) -> str:
-    envelope: Any = input.args[0] if len(input.args) == 1 else None
+def _started(workflow: str, args: Sequence[Any]) -> str:
+    envelope: Any = args[0] if len(args) == 1 else None
     method: Any = cast(dict[str, Any], envelope).get("method") if isinstance(envelope, dict) else None
-    return f"{input.workflow}.{method}" if isinstance(method, str) else f"workflow '{input.workflow}'"
+    what = f"{workflow}.{method}" if isinstance(method, str) else f"workflow '{workflow}'"
+    return f"the input of {what}"
 
 
 class _Outbound(temporalio.client.OutboundInterceptor):
     async def start_workflow(
         self, input: temporalio.client.StartWorkflowInput
     ) -> temporalio.client.WorkflowHandle[Any, Any]:
-        input.args = _encode_args(input.args, f"the input of {_started(input)}", input.id, input.workflow)
+        input.args = _encode_args(input.args, _started(input.workflow, input.args), input.id, input.workflow)
         if input.start_signal is not None:
             input.start_signal_args = _encode_args(
                 input.start_signal_args, f"signal '{input.start_signal}'", input.id, input.workflow
@@ -157,6 +159,15 @@ class _Outbound(temporalio.client.OutboundInterceptor):
         what = f"update '{input.update}' to workflow '{input.id}'"
         input.args = _encode_args(input.args, what, input.id, reserve=UPDATE_RESERVE)
         return await super().start_workflow_update(input)
+
+    async def start_update_with_start_workflow(
+        self, input: temporalio.client.StartWorkflowUpdateWithStartInput
+    ) -> temporalio.client.WorkflowUpdateHandle[Any]:
+        start, update = input.start_workflow_input, input.update_workflow_input
+        start.args = _encode_args(start.args, _started(start.workflow, start.args), start.id, start.workflow)
+        what = f"update '{update.update}' to workflow '{start.id}'"
+        update.args = _encode_args(update.args, what, start.id, start.workflow, reserve=UPDATE_RESERVE)
+        return await super().start_update_with_start_workflow(input)
 
 
 class PayloadLimitInterceptor(temporalio.client.Interceptor):

@@ -48,6 +48,18 @@ class ChildRun(Protocol):
         ...
 
 
+class ExternalRun(Protocol):
+    """Another workflow, by id, as seen from workflow code (`Workflow.external`)."""
+
+    async def signal(self, name: str, args: Sequence[Any]) -> None:
+        """Send signal `name` with positional `args`; raise if the workflow is not running."""
+        ...
+
+    async def cancel(self) -> None:
+        """Request the workflow's cancellation; raise if it is not running."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class ContinueAsNew:
     """What `Workflow.continue_as_new` asks for: a fresh run of `workflow` with `envelope`."""
@@ -84,12 +96,18 @@ class WorkflowRuntime(Protocol):
         """Run an activity with resolved options; its result converted to its `Result`."""
         ...
 
-    async def sleep(self, duration: timedelta) -> None:
-        """A durable timer."""
+    async def sleep(self, duration: timedelta, summary: str | None) -> None:
+        """A durable timer (`summary`: the one line the Web UI shows on it)."""
         ...
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None:
-        """Wait for `predicate()`; `TimeoutError` after `timeout`."""
+    async def wait_until(
+        self, predicate: Callable[[], bool], timeout: timedelta | None, summary: str | None
+    ) -> None:
+        """Wait for `predicate()`; `TimeoutError` after `timeout` (`summary`: its timer's)."""
+        ...
+
+    def set_current_details(self, details: str) -> None:
+        """Replace the run's current details (what the Web UI shows it doing now)."""
         ...
 
     def now(self) -> datetime:
@@ -109,7 +127,19 @@ class WorkflowRuntime(Protocol):
         ...
 
     def info(self) -> WorkflowInfo:
-        """Who is running."""
+        """Who is running, with the history length so far and the parent (if a child)."""
+        ...
+
+    def all_handlers_finished(self) -> bool:
+        """True when no signal or update handler of this run is still running."""
+        ...
+
+    def is_continue_as_new(self, err: BaseException) -> bool:
+        """Whether `err` is what `continue_as_new` raised to unwind the run."""
+        ...
+
+    def external(self, workflow_id: str, run_id: str | None) -> ExternalRun:
+        """Another workflow by id (its latest run unless `run_id` is given)."""
         ...
 
     async def start_child(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Never, NoReturn, cast
 
 import temporalio.workflow
 from pydantic import TypeAdapter
@@ -13,6 +13,8 @@ from pydantic import TypeAdapter
 from temporal_runtime._internal._annotations import Annotations, Unresolved, plain_signature, read_annotations
 
 _EMPTY = inspect.Parameter.empty
+# The return annotations of a function that only raises.
+NO_RETURN: tuple[Any, ...] = (NoReturn, Never)
 
 
 class _DeferredTypeAdapter:
@@ -142,7 +144,8 @@ def read_signature(
     return_adapter: TypeAdapter[Any] | None = None
     if "return" in unresolved:
         problems.append(_unresolved_problem(where, "the return annotation", unresolved["return"]))
-    if return_annotation not in (None, type(None), Any):
+    # Nothing to validate when there is no value: None, Any, or a function that never returns.
+    if return_annotation not in (None, type(None), Any, *NO_RETURN):
         try:
             return_adapter = make_type_adapter(return_annotation)
         except Exception as err:

@@ -10,15 +10,15 @@ so both engines behave the same by construction.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Callable, Coroutine
 from types import TracebackType
 from typing import Any, Concatenate, Self, TypeVar, cast, overload
 
-from temporal_runtime._internal import _envelope, _registry
+from temporal_runtime._internal import _registry
 from temporal_runtime._internal._failures import translate
-from temporal_runtime._internal._handles import RawWorkflowHandle
+from temporal_runtime._internal._handles import RawUpdateHandle, RawWorkflowHandle
 from temporal_runtime._internal._proxy import proxy_class
+from temporal_runtime._internal._start import start_request
 from temporal_runtime._internal._types import MethodParams, ReturnType, WorkflowType
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.client import MethodHandle, WorkflowClient, WorkflowStatus
@@ -41,7 +41,8 @@ class EngineSurface:
     """What both engines offer: lifecycle, typed proxies, starts, handles, by-id operations.
 
     Subclasses set `task_queue` and `config` and implement the backend methods
-    (`_open`, `_close`, `_start_run`, `_run_handle`, `_describe_run`).
+    (`_open`, `_close`, `_start_run`, `_run_handle`, `_describe_run`; `_wait_result` and
+    `_wait_update` where waiting is more than awaiting).
     """
 
     task_queue: str
@@ -77,6 +78,22 @@ class EngineSurface:
 
     async def _wait_result(self, handle: RawWorkflowHandle, timeout: float | None) -> Any:
         return await asyncio.wait_for(handle.result(), timeout)
+
+    async def _wait_update(self, handle: RawUpdateHandle, timeout: float | None) -> Any:
+        # Not wait_for: temporalio answers the cancellation of its poll with an error of its own.
+        poll = asyncio.ensure_future(handle.result())
+        finished = False
+        try:
+            finished = bool((await asyncio.wait({poll}, timeout=timeout))[0])
+        finally:
+            if not poll.done():
+                poll.cancel()
+                await asyncio.wait({poll})
+                if not poll.cancelled():
+                    poll.exception()  # the cancelled poll's error: seen, and not the caller's
+        if not finished:
+            raise TimeoutError
+        return poll.result()
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -157,21 +174,25 @@ class EngineSurface:
             ...     await engine.start_bound(definition, method, {"n": 1}, StartOptions())
         """
         self._require_running()
-        workflow_id = options.workflow_id or _envelope.default_workflow_id(
-            workflow.name, method.name, uuid.uuid4()
+        request = start_request(
+            workflow, method, kwargs, options, config=self.config, default_queue=self.task_queue
         )
         try:
             raw = await self._start_run(
                 workflow,
-                _envelope.encode(method.name, kwargs),
-                _envelope.start_memo(method.name, options.memo),
-                options.with_workflow_defaults(self.config.workflow),
-                workflow_id=workflow_id,
-                task_queue=options.task_queue or workflow.task_queue or self.task_queue,
+                request.envelope,
+                request.memo,
+                request.options,
+                workflow_id=request.workflow_id,
+                task_queue=request.task_queue,
             )
         except Exception as err:
             raise translate(
-                err, workflow_id=workflow_id, workflow_type=workflow.name, method=method.name, action="start"
+                err,
+                workflow_id=request.workflow_id,
+                workflow_type=workflow.name,
+                method=method.name,
+                action="start",
             ) from err
         return MethodHandle(self, raw, workflow, method)
 

@@ -40,7 +40,8 @@ def handler_name(target: str | Callable[..., Any], kind: HandlerKind) -> str:
     return marker.name or fallback
 
 
-def _owner_definition(target: Callable[..., Any]) -> WorkflowDefinition | None:
+def owner_definition(target: Callable[..., Any]) -> WorkflowDefinition | None:
+    """The workflow whose class defines `target` (a method taken from the class), if registered."""
     owner = getattr(target, "__qualname__", "").rpartition(".")[0]
     module = getattr(target, "__module__", None)
     for definition in _registry.workflows.all():
@@ -54,7 +55,7 @@ def handler_definition(
 ) -> HandlerDefinition | None:
     """The handler's definition, from the handle's workflow or else the method's own class."""
     if workflow is None and not isinstance(target, str):
-        workflow = _owner_definition(target)
+        workflow = owner_definition(target)
     if workflow is None:
         return None
     found: HandlerDefinition | None = getattr(workflow, table).get(name)

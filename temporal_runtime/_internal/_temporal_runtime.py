@@ -19,12 +19,21 @@ from temporal_runtime._internal._logging import MethodLoggerAdapter
 from temporal_runtime._internal._runtime import ContinueAsNew
 from temporal_runtime._internal._temporal_options import activity_kwargs, start_kwargs
 from temporal_runtime.config import RuntimeConfig, current_config
-from temporal_runtime.info import WorkflowInfo
+from temporal_runtime.info import ParentInfo, WorkflowInfo
 from temporal_runtime.options import ActivityOptions, ChildOptions
 
 # The name under which an engine's worker hands its configuration to the workflows it runs
 # (a temporalio extern function: set outside the sandbox, per worker, read inside it).
 CONFIG_EXTERN = "__temporal_runtime_config"
+
+
+# The name under which a test engine's worker hands the workflow fakes it serves
+# (`local_engine(children=...)`): a function of (workflow type, method) to a fake or None.
+FAKES_EXTERN = "__temporal_runtime_fakes"
+
+
+def _externs() -> Mapping[str, Callable[..., object]]:
+    return cast("Mapping[str, Callable[..., object]]", twf.extern_functions())  # pyright: ignore[reportUnknownMemberType]
 
 
 def engine_config() -> RuntimeConfig:
@@ -33,9 +42,14 @@ def engine_config() -> RuntimeConfig:
     A worker built outside an engine (a plain temporalio Worker or Replayer) hands none: the
     process's default configuration applies then.
     """
-    externs = cast("Mapping[str, Callable[[], Any]]", twf.extern_functions())  # pyright: ignore[reportUnknownMemberType]
-    provide = externs.get(CONFIG_EXTERN)
+    provide = _externs().get(CONFIG_EXTERN)
     return cast(RuntimeConfig, provide()) if provide is not None else current_config()
+
+
+def workflow_fake(workflow: str, method: str) -> Callable[..., Any] | None:
+    """The fake a test engine's worker serves for entry `method` of `workflow`, if any."""
+    lookup = _externs().get(FAKES_EXTERN)
+    return None if lookup is None else cast("Callable[..., Any] | None", lookup(workflow, method))
 
 
 def _cancelled(err: BaseException) -> asyncio.CancelledError | None:
@@ -72,6 +86,21 @@ class TemporalChildRun:
 
     def cancel(self) -> None:
         self._handle.cancel()
+
+
+class TemporalExternalRun:
+    """An `ExternalRun` over temporalio's `ExternalWorkflowHandle`."""
+
+    __slots__ = ("_handle",)
+
+    def __init__(self, handle: twf.ExternalWorkflowHandle[Any]) -> None:
+        self._handle = handle
+
+    async def signal(self, name: str, args: Sequence[Any]) -> None:
+        await self._handle.signal(name, args=list(args))
+
+    async def cancel(self) -> None:
+        await self._handle.cancel()
 
 
 class TemporalWorkflowRuntime:
@@ -111,11 +140,16 @@ class TemporalWorkflowRuntime:
             return await twf.execute_local_activity(defn.name, args=arg_list, **kwargs)
         return await twf.execute_activity(defn.name, args=arg_list, **kwargs)
 
-    async def sleep(self, duration: timedelta) -> None:
-        await twf.sleep(duration)
+    async def sleep(self, duration: timedelta, summary: str | None) -> None:
+        await twf.sleep(duration, summary=summary)
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None:
-        await twf.wait_condition(predicate, timeout=timeout)
+    async def wait_until(
+        self, predicate: Callable[[], bool], timeout: timedelta | None, summary: str | None
+    ) -> None:
+        await twf.wait_condition(predicate, timeout=timeout, timeout_summary=summary)
+
+    def set_current_details(self, details: str) -> None:
+        twf.set_current_details(details)
 
     def now(self) -> datetime:
         return twf.now()
@@ -134,6 +168,7 @@ class TemporalWorkflowRuntime:
 
     def info(self) -> WorkflowInfo:
         i = twf.info()
+        parent = i.parent
         return WorkflowInfo(
             workflow_id=i.workflow_id,
             run_id=i.run_id,
@@ -143,7 +178,21 @@ class TemporalWorkflowRuntime:
             task_queue=i.task_queue,
             namespace=i.namespace,
             start_time=i.start_time,
+            history_length=i.get_current_history_length(),
+            continue_as_new_suggested=i.is_continue_as_new_suggested(),
+            parent=None
+            if parent is None
+            else ParentInfo(parent.workflow_id, parent.run_id, parent.namespace),
         )
+
+    def all_handlers_finished(self) -> bool:
+        return twf.all_handlers_finished()
+
+    def is_continue_as_new(self, err: BaseException) -> bool:
+        return isinstance(err, twf.ContinueAsNewError)
+
+    def external(self, workflow_id: str, run_id: str | None) -> TemporalExternalRun:
+        return TemporalExternalRun(twf.get_external_workflow_handle(workflow_id, run_id=run_id))
 
     async def start_child(
         self, workflow: str, envelope: Mapping[str, Any], options: ChildOptions

@@ -19,12 +19,16 @@ import temporalio.worker
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from temporal_runtime._internal import _registry
+from temporal_runtime._internal import _passthrough, _registry
 from temporal_runtime._internal._activity_defn import ActivityDefinition
+from temporal_runtime._internal._deployment_config import DeploymentDefaults
+from temporal_runtime._internal._processes import ActivityPool, process_pool
+from temporal_runtime._internal._sandbox_runner import SandboxRunner, cache_reimports
 from temporal_runtime._internal._temporal_runtime import CONFIG_EXTERN
+from temporal_runtime._internal._worker_options import deployment_options, tuning_options
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.config import RuntimeConfig
-from temporal_runtime.errors import RegistrationError
+from temporal_runtime.errors import ConfigError, RegistrationError
 
 logger: logging.Logger = logging.getLogger("temporal_runtime.engine")
 
@@ -39,6 +43,8 @@ DEFAULT_PASSTHROUGH = (
 )
 
 Plan = dict[str, tuple[list[WorkflowDefinition], list[ActivityDefinition]]]
+# What TemporalEngine(interceptors=...) takes: client interceptors, worker ones, or both in one.
+AnyInterceptor = temporalio.client.Interceptor | temporalio.worker.Interceptor
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,12 @@ class WorkerSettings:
     max_concurrent_local_activities: int | None
     activity_threads: int
     worker_options: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    # With a number, `def` activities run in a pool of that many processes instead of threads.
+    activity_processes: int | None = None
+    deployment: DeploymentDefaults = field(default_factory=DeploymentDefaults)
+    # Also pass through the modules the served workflows use that define no workflow and
+    # are safe to share (see _passthrough).
+    auto_passthrough: bool = True
 
 
 def _is_module_level(wf: WorkflowDefinition) -> bool:
@@ -126,10 +138,49 @@ class ConfigInterceptor(temporalio.worker.Interceptor):
         return None
 
 
-def sandbox_runner(passthrough_modules: Iterable[str]) -> SandboxedWorkflowRunner:
-    """temporalio's sandbox, sharing `passthrough_modules` with the host process."""
+def split_interceptors(
+    interceptors: Iterable[AnyInterceptor], worker_options: Mapping[str, Any] | None
+) -> tuple[list[temporalio.client.Interceptor], dict[str, Any]]:
+    """An engine's interceptors for its client, and its worker options with the worker-only ones.
+
+    temporalio hands the client's interceptors that are also worker interceptors (as
+    `ContextPropagator`) to every worker of that client, so those go to the client alone; the
+    others join the ``interceptors`` of `worker_options`, which `build_workers` adds.
+    """
+    given = list(interceptors)
+    for item in given:
+        if not isinstance(item, AnyInterceptor):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigError(
+                f"TemporalEngine(interceptors=...): {item!r} is not an interceptor; give "
+                "temporal_runtime.ContextPropagator(...) or a temporalio client/worker Interceptor"
+            )
+    client = [i for i in given if isinstance(i, temporalio.client.Interceptor)]
+    options = dict(worker_options or {})
+    worker_only = [i for i in given if not isinstance(i, temporalio.client.Interceptor)]
+    if worker_only:
+        options["interceptors"] = [*worker_only, *options.get("interceptors", ())]
+    return client, options
+
+
+def sandbox_runner(
+    passthrough_modules: Iterable[str],
+    workflows: Iterable[WorkflowDefinition] = (),
+    *,
+    auto_passthrough: bool,
+) -> SandboxedWorkflowRunner:
+    """The sandbox `workflows` run in: temporalio's, sharing `passthrough_modules` with the
+    process and, with `auto_passthrough`, the modules the workflows use that are safe to share
+    (`_passthrough`); the modules it re-imports are found and compiled once (`_sandbox_runner`)."""
     restrictions = SandboxRestrictions.default.with_passthrough_modules(*passthrough_modules)
-    return SandboxedWorkflowRunner(restrictions=restrictions)
+    classes = [wf.cls for wf in workflows]
+    if classes:
+        shared: list[str] = []
+        reimported: list[str] = []
+        if auto_passthrough:
+            shared, reimported = _passthrough.split_modules(classes, restrictions)
+            restrictions = restrictions.with_passthrough_modules(*shared)
+        cache_reimports([*_passthrough.workflow_modules(classes), *reimported])
+    return SandboxRunner(restrictions=restrictions)
 
 
 def build_workers(
@@ -138,19 +189,25 @@ def build_workers(
     settings: WorkerSettings,
     config: RuntimeConfig,
     interceptors: Iterable[temporalio.worker.Interceptor] = (),
-) -> tuple[dict[str, Worker], ThreadPoolExecutor | None]:
-    """One temporalio `Worker` per planned queue, and the thread pool of sync activities."""
-    executor: ThreadPoolExecutor | None = None
+) -> tuple[dict[str, Worker], ActivityPool | None]:
+    """One temporalio `Worker` per planned queue, and the pool (threads or processes) of sync activities."""
+    pool: ActivityPool | None = None
     if any(not a.is_async for _, acts in plan.values() for a in acts):
-        executor = ThreadPoolExecutor(
-            max_workers=settings.activity_threads, thread_name_prefix="temporal-activity"
+        pool = ActivityPool(
+            process_pool(settings.activity_processes)
+            if settings.activity_processes
+            else ThreadPoolExecutor(
+                max_workers=settings.activity_threads, thread_name_prefix="temporal-activity"
+            )
         )
-    runner = sandbox_runner(settings.passthrough_modules)
+    served = [wf for workflows, _ in plan.values() for wf in workflows]
+    runner = sandbox_runner(settings.passthrough_modules, served, auto_passthrough=settings.auto_passthrough)
     limits = {
         "max_concurrent_activities": settings.max_concurrent_activities,
         "max_concurrent_workflow_tasks": settings.max_concurrent_workflow_tasks,
         "max_concurrent_local_activities": settings.max_concurrent_local_activities,
     }
+    tuning = tuning_options(config.worker, limits)
     workers: dict[str, Worker] = {}
     for queue, (workflows, activities) in plan.items():
         for wf in workflows:
@@ -170,12 +227,14 @@ def build_workers(
             "task_queue": queue,
             "workflows": [cast(type, wf.adapter) for wf in workflows],
             "activities": [a.temporal_fn for a in activities],
-            "activity_executor": executor,
+            "activity_executor": pool.executor if pool is not None else None,
+            "shared_state_manager": pool.shared_state if pool is not None else None,
             "workflow_runner": runner,
             "graceful_shutdown_timeout": settings.drain_timeout,
             "interceptors": [ConfigInterceptor(config), *extra],
-            **{k: v for k, v in limits.items() if v},
+            **tuning,
+            **deployment_options(settings.deployment, workflows),
             **user,
         }
         workers[queue] = Worker(client, **options)
-    return workers, executor
+    return workers, pool

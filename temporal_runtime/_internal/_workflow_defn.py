@@ -13,8 +13,10 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
+from temporalio.common import VersioningBehavior
 
-from temporal_runtime._internal._annotations import plain_signature
+from temporal_runtime._internal._determinism import SILENCE_NOTE, check_workflow_class
+from temporal_runtime._internal._init_args import init_params
 from temporal_runtime._internal._signatures import ParamInfo, read_signature
 from temporal_runtime._internal._validation import describe_validation_error
 from temporal_runtime.errors import RegistrationError, UnknownMethodError
@@ -46,11 +48,22 @@ RESERVED_NAMES = frozenset(
         "after",
         "with_options",
         "start",
+        "with_start",
         "shield",
         "gather",
         "saga",
         "upsert_search_attributes",
+        "all_handlers_finished",
+        "external",
+        "set_current_details",
     }
+)
+
+# Appended to the problems of a public `async def` that reads like a helper (no annotations,
+# *args, ...): the rule that made it an entry method is the likely surprise.
+_HELPER_HINT = (
+    "(every public 'async def' of a workflow is an entry method that clients can start; if "
+    "{name} is a helper coroutine shared by entry methods, make it private: _{name})"
 )
 
 
@@ -167,7 +180,16 @@ class WorkflowDefinition:
     signals: Mapping[str, HandlerDefinition]  # by Temporal name
     queries: Mapping[str, HandlerDefinition]
     updates: Mapping[str, HandlerDefinition]
+    # The entry-method parameters `__init__` receives (see _init_args); empty: it takes none.
+    init_params: tuple[str, ...] = ()
+    # Whether continue-as-new first waits for running signal and update handlers to finish.
+    wait_for_handlers: bool = True
+    # How runs move between worker deployment versions (None: the worker's default).
+    versioning: VersioningBehavior | None = None
     adapter: type | None = field(default=None, compare=False)
+    # What the builder read from the class (see _sandbox_copy.class_print): a copy of the class
+    # re-created inside the workflow sandbox with the same print reuses this definition.
+    fingerprint: tuple[Any, ...] = field(default=(), compare=False, repr=False)
     # The proxy classes made for this workflow, by proxy kind (see _proxy.proxy_class).
     proxy_classes: dict[type, type] = field(default_factory=dict[type, type], compare=False, repr=False)
 
@@ -226,27 +248,42 @@ def _owned_attributes(cls: type, stop: type) -> dict[str, Any]:
     return found
 
 
-def _check_init(cls: type) -> str | None:
-    """Each run creates the instance with no arguments; a required one would fail every task."""
-    init: Callable[..., Any] = cls.__init__  # type: ignore[misc]  # the class, not an instance
-    if init is object.__init__:
-        return None
-    try:
-        params = list(plain_signature(init).parameters.values())[1:]
-    except (TypeError, ValueError):
-        return None
-    required = [
-        p.name
-        for p in params
-        if p.default is inspect.Parameter.empty
-        and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
-    ]
-    if not required:
-        return None
-    return (
-        f"{cls.__name__}.__init__ requires {', '.join(repr(r) for r in required)}; every run "
-        "creates the workflow with no arguments, so give them defaults and pass inputs to "
-        "the entry method instead"
+def read_handler(
+    cls: type, attr: str, value: Callable[..., Any], marker: HandlerMarker, problems: list[str]
+) -> HandlerDefinition:
+    """The definition of handler `attr` of `cls` (its problems appended to `problems`)."""
+    qualname = f"{cls.__name__}.{attr}"
+    sig = read_signature(value, where=qualname, skip_self=True, allow_positional_only=True)
+    problems.extend(sig.problems)
+    return HandlerDefinition(
+        kind=marker.kind,
+        name=marker.name or attr,
+        attr=attr,
+        qualname=qualname,
+        params=sig.params,
+        return_adapter=sig.return_adapter,
+        is_async=inspect.iscoroutinefunction(value),
+        validator=marker.validator,
+    )
+
+
+def read_method(cls: type, attr: str, value: Callable[..., Any], problems: list[str]) -> MethodDefinition:
+    """The definition of entry method `attr` of `cls` (its problems appended to `problems`)."""
+    qualname = f"{cls.__name__}.{attr}"
+    sig = read_signature(value, where=qualname, skip_self=True)
+    params = list(sig.signature.parameters.values())[1:]
+    found = list(sig.problems)
+    if found and _looks_like_helper(params):
+        found[-1] += " " + _HELPER_HINT.format(name=attr)
+    problems.extend(found)
+    return MethodDefinition(
+        name=attr,
+        qualname=qualname,
+        params=sig.params,
+        signature=sig.signature.replace(parameters=params),
+        return_annotation=sig.return_annotation,
+        return_adapter=sig.return_adapter,
+        positional_names=tuple(p.name for p in params),
     )
 
 
@@ -257,19 +294,23 @@ def build_workflow_definition(
     name: str | None,
     task_queue: str | None,
     abstract: bool,
+    wait_for_handlers: bool = True,
+    versioning: Any = None,
 ) -> WorkflowDefinition:
     """Read every method of `cls` once and return its frozen definition (or raise)."""
     wf_name = name or cls.__name__
     problems: list[str] = []
+    if versioning is not None and not isinstance(versioning, VersioningBehavior):
+        problems.append(
+            f"class {cls.__name__}(Workflow, versioning={versioning!r}): give "
+            "VersioningBehavior.PINNED or VersioningBehavior.AUTO_UPGRADE (from temporal_runtime)"
+        )
     own = vars(cls)
     for attr in sorted(RESERVED_NAMES & own.keys()):
         problems.append(
             f"{cls.__name__}.{attr}: '{attr}' is a Workflow helper and cannot be redefined; "
             "rename your method"
         )
-    init_problem = _check_init(cls)
-    if init_problem is not None:
-        problems.append(init_problem)
     methods: dict[str, MethodDefinition] = {}
     handlers: dict[str, HandlerDefinition] = {}
     for attr, value in _owned_attributes(cls, base).items():
@@ -277,38 +318,9 @@ def build_workflow_definition(
             continue
         marker: HandlerMarker | None = getattr(value, HANDLER_ATTR, None)
         if marker is not None and inspect.isfunction(value):
-            qualname = f"{cls.__name__}.{attr}"
-            sig = read_signature(value, where=qualname, skip_self=True, allow_positional_only=True)
-            problems.extend(sig.problems)
-            is_async = inspect.iscoroutinefunction(value)
-            if marker.kind == "update" and not is_async:
-                problems.append(f"{qualname}: an update handler must be 'async def'")
-            handlers[attr] = HandlerDefinition(
-                kind=marker.kind,
-                name=marker.name or attr,
-                attr=attr,
-                qualname=qualname,
-                params=sig.params,
-                return_adapter=sig.return_adapter,
-                is_async=is_async,
-                validator=marker.validator,
-            )
-            continue
-        if attr.startswith("_") or not inspect.iscoroutinefunction(value):
-            continue
-        qualname = f"{cls.__name__}.{attr}"
-        sig = read_signature(value, where=qualname, skip_self=True)
-        problems.extend(sig.problems)
-        params = list(sig.signature.parameters.values())[1:]
-        methods[attr] = MethodDefinition(
-            name=attr,
-            qualname=qualname,
-            params=sig.params,
-            signature=sig.signature.replace(parameters=params),
-            return_annotation=sig.return_annotation,
-            return_adapter=sig.return_adapter,
-            positional_names=tuple(p.name for p in params),
-        )
+            handlers[attr] = read_handler(cls, attr, value, marker, problems)
+        elif not attr.startswith("_") and inspect.iscoroutinefunction(value):
+            methods[attr] = read_method(cls, attr, value, problems)
     by_kind: dict[HandlerKind, dict[str, HandlerDefinition]] = {"signal": {}, "query": {}, "update": {}}
     for handler in handlers.values():
         table = by_kind[handler.kind]
@@ -318,15 +330,22 @@ def build_workflow_definition(
                 f"{table[handler.name].qualname}; give each handler its own name"
             )
         table[handler.name] = handler
+    validators = [h.validator for h in handlers.values() if h.validator is not None]
+    nondeterministic = check_workflow_class(cls, base=base, validators=validators)
+    problems.extend(nondeterministic)
     if not methods and not abstract:
         problems.append(
             f"{cls.__name__} has no entry method; add a public 'async def' method, or declare "
             f"a base class with class {cls.__name__}(Workflow, abstract=True)"
         )
+    taken, init_problems = init_params(cls, {m.name: m.params for m in methods.values()})
+    problems.extend(init_problems)
     if problems:
         raise RegistrationError(
             f"Invalid workflow class {cls.__qualname__} ({cls.__module__}) for "
-            f"{len(problems)} reason(s):\n- " + "\n- ".join(problems)
+            f"{len(problems)} reason(s):\n- "
+            + "\n- ".join(problems)
+            + (f"\n{SILENCE_NOTE}" if nondeterministic else "")
         )
     return WorkflowDefinition(
         name=wf_name,
@@ -339,4 +358,13 @@ def build_workflow_definition(
         signals=MappingProxyType(by_kind["signal"]),
         queries=MappingProxyType(by_kind["query"]),
         updates=MappingProxyType(by_kind["update"]),
+        init_params=taken,
+        wait_for_handlers=wait_for_handlers,
+        versioning=versioning or None,  # UNSPECIFIED (0) is "not set"
     )
+
+
+def _looks_like_helper(params: list[inspect.Parameter]) -> bool:
+    """A signature no entry method would have: *args/**kwargs, '/', or a bare parameter."""
+    named = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return any(p.kind not in named or p.annotation is inspect.Parameter.empty for p in params)

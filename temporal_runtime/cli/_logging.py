@@ -11,8 +11,9 @@ from typing import Any
 import temporalio.activity
 
 # temporalio's workflow.logger / activity.logger put their context dicts on the record under
-# these names; ours adds the entry method under "temporal_runtime".
-CONTEXT_ATTRS = ("temporal_workflow", "temporal_activity", "temporal_runtime")
+# these names; ours adds the entry method under "temporal_runtime", and a ContextPropagator's
+# logging filter the propagated values under "temporal_context".
+CONTEXT_ATTRS = ("temporal_workflow", "temporal_activity", "temporal_runtime", "temporal_context")
 
 
 class TemporalContextFilter(logging.Filter):

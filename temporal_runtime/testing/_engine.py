@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-import temporalio.client
 import temporalio.common
 import temporalio.converter
 import temporalio.exceptions
-import temporalio.service
 
 from temporal_runtime._internal import _envelope, _registry
 from temporal_runtime._internal._codec import resolve_codec
 from temporal_runtime._internal._failures import translate
 from temporal_runtime._internal._handles import RawWorkflowHandle
-from temporal_runtime._internal._surface import EngineSurface
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.client import ExecutionStatus, WorkflowStatus
@@ -27,104 +24,20 @@ from temporal_runtime.config import RuntimeConfig, current_config, to_timedelta
 from temporal_runtime.errors import RegistrationError
 from temporal_runtime.options import StartOptions
 from temporal_runtime.testing._memory import Scheduler, id_taken
+from temporal_runtime.testing._memory_async import pending_activities
+from temporal_runtime.testing._memory_handle import InMemoryWorkflowHandle, not_found
+from temporal_runtime.testing._memory_messaging import InMemoryMessaging, refuse_unhonoured
+from temporal_runtime.testing._memory_replay import divergence
 from temporal_runtime.testing._memory_runtime import InMemoryWorkflowRuntime
 from temporal_runtime.testing._memory_state import ActivityCall, Execution, json_round_trip, utc_now
+from temporal_runtime.testing._workflow_fakes import FakeTable, WorkflowFakes
 
 __all__ = ["ActivityCall", "InMemoryEngine"]
 
 _Policy = temporalio.common.WorkflowIDConflictPolicy
 
 
-def _not_found(workflow_id: str) -> temporalio.service.RPCError:
-    return temporalio.service.RPCError(
-        f"workflow not found for ID: {workflow_id}", temporalio.service.RPCStatusCode.NOT_FOUND, b""
-    )
-
-
-class _InMemoryWorkflowHandle:
-    """The slice of temporalio's `WorkflowHandle` that `MethodHandle` uses, kept in memory.
-
-    It raises temporalio's client errors, so `MethodHandle` translates failures exactly as
-    it does for a real server.
-    """
-
-    def __init__(self, scheduler: Scheduler, workflow_id: str, run_id: str | None) -> None:
-        self._scheduler = scheduler
-        self.id = workflow_id
-        self.run_id = run_id
-        self.first_execution_run_id = run_id
-
-    def _execution(self) -> Execution:
-        if self.run_id is not None:
-            run = self._scheduler.runs.get(self.run_id)
-            if run is None or run.workflow_id != self.id:
-                raise _not_found(self.id)
-            # A started run's handle follows its continue-as-new runs, as temporalio's does.
-            return run.latest
-        found = self._scheduler.executions.get(self.id)
-        if found is None:
-            raise _not_found(self.id)
-        return found
-
-    async def result(self, *, patient: bool = False) -> Any:
-        # A patient caller has its own deadline: a run that cannot progress is left running
-        # for it, as on a server, rather than failed as blocked.
-        execution = self._execution()
-        while True:
-            await self._scheduler.wait_for(execution, execution.done, patient=patient)
-            if execution.next_run is None:
-                break
-            execution = execution.next_run
-        if execution.failure is not None:
-            raise temporalio.client.WorkflowFailureError(cause=execution.failure)
-        return execution.result
-
-    async def signal(self, name: str, /, *, args: Sequence[Any]) -> None:
-        execution = self._execution()
-        if not execution.running:
-            raise temporalio.service.RPCError(
-                "workflow execution already completed", temporalio.service.RPCStatusCode.NOT_FOUND, b""
-            )
-        payload = json_round_trip(list(args), f"the arguments of signal '{name}'", self._scheduler.codec)
-        self._scheduler.deliver_signal(execution, name, payload)
-        # Let the handler start, so a query right after the signal sees its first effects.
-        await asyncio.sleep(0)
-
-    async def query(self, name: str, /, *, args: Sequence[Any]) -> Any:
-        execution = self._execution()
-        return self._scheduler.query(
-            execution,
-            name,
-            json_round_trip(list(args), f"the arguments of query '{name}'", self._scheduler.codec),
-        )
-
-    async def execute_update(self, name: str, /, *, args: Sequence[Any]) -> Any:
-        execution = self._execution()
-        return await self._scheduler.update(
-            execution,
-            name,
-            json_round_trip(list(args), f"the arguments of update '{name}'", self._scheduler.codec),
-        )
-
-    async def cancel(self) -> None:
-        self._scheduler.request_cancel(self._execution())
-        await asyncio.sleep(0)
-
-    async def terminate(self, *, reason: str | None = None) -> None:
-        execution = self._execution()
-        if not execution.running:
-            raise temporalio.service.RPCError(
-                "workflow execution already completed", temporalio.service.RPCStatusCode.NOT_FOUND, b""
-            )
-        self._scheduler.terminate(
-            execution,
-            temporalio.exceptions.TerminatedError(reason or "Workflow terminated"),
-            ExecutionStatus.TERMINATED,
-        )
-        await asyncio.sleep(0)
-
-
-class InMemoryEngine(EngineSurface):
+class InMemoryEngine(InMemoryMessaging):
     """Runs workflows in this process with no server: `TemporalEngine`'s surface, virtual time.
 
     ``MyWorkflow.client(engine)``, ``.async_``, ``.after(n)``, ``.with_options(...)``, handles,
@@ -136,7 +49,8 @@ class InMemoryEngine(EngineSurface):
     (else the configured one, as on `TemporalEngine`) encodes and decodes every payload of
     that round trip; it must not wait for I/O, and one that cannot decode what it encoded
     fails the call or the run at that point (on a server, such a start succeeds and the
-    workflow fails).
+    workflow fails). ``activity_processes=N`` runs the ``def`` activities in N processes, as
+    `TemporalEngine` does (a test shows they pickle); `raise_complete_async` works here too.
 
     Time is virtual, as on Temporal's time-skipping test server: while a caller awaits a
     workflow's result or an update, `sleep`, timers and ``.after(n)`` delays complete at
@@ -146,13 +60,30 @@ class InMemoryEngine(EngineSurface):
     Every start option is honoured: id policies, ``start_delay``, the execution and run
     timeouts, ``task_timeout`` (a workflow task that runs longer fails the run, where a server
     would retry it for ever), the workflow's ``retry_policy`` (a failed run is retried as a new
-    run of the same id), memo and search attributes; unset options take the defaults of
-    `config`, as on `TemporalEngine`. The lifecycle is the same: ``start()`` (or ``async
-    with``) before use, `EngineNotStartedError` after ``stop()``.
+    run of the same id), memo, search attributes and ``request_eager_start`` (every start is
+    eager here); unset options take the defaults of `config`, as on `TemporalEngine`.
+    ``cron_schedule`` is refused with `OptionError` (there is no cron scheduler in memory).
+    Priority, fairness and the Web UI's summary and details are recorded (`get_status`,
+    `calls`, `current_details`): with no backlog, nothing to order.
+    The lifecycle is the same: ``start()`` (or ``async with``) before use,
+    `EngineNotStartedError` after ``stop()``.
 
     Child workflows run as further workflows of this engine (with their parent close
     policy), continue-as-new starts the next run under the same id (`run_ids`), `patched`
-    is always True, and search attributes are read with `search_attributes`.
+    is always True, and search attributes are read with `search_attributes`. `children` maps
+    a workflow class, its name, or one entry method (``Child.method``) to a fake run in place
+    of the entry method (with its kwargs; it returns the result). ``self.info.history_length``
+    counts the events a run records; with `suggest_continue_as_new_after` set,
+    ``self.info.continue_as_new_suggested`` is True from that many events on. `advance` and
+    `get_current_time` move and read the virtual clock, as `LocalEngine`'s do the server's.
+
+    Every run is replayed when it closes, as a Temporal worker replays a workflow after a
+    restart: the engine runs the workflow's code again from the start against what the run
+    asked for and got (activities with their inputs, timers, children, continue-as-new,
+    patches, signals, updates), and the first command that differs raises `ReplayError`
+    where the result is awaited (or at ``stop()``, for a run nobody awaited). Pass
+    ``replay=False`` to skip it. Runs the engine ended (terminated, timed out, blocked) are
+    not replayed.
 
     Example:
         >>> import asyncio
@@ -177,7 +108,11 @@ class InMemoryEngine(EngineSurface):
         max_activity_attempts: int = 100,
         deadlock_grace: float = 0.02,
         config: RuntimeConfig | None = None,
+        activity_processes: int | None = None,
         codec: PayloadCodec | temporalio.converter.PayloadCodec | None = None,
+        suggest_continue_as_new_after: int | None = None,
+        children: WorkflowFakes | None = None,
+        replay: bool = True,
     ) -> None:
         fakes: dict[str, Callable[..., Any]] = {}
         for key, fake in (activities or {}).items():
@@ -200,8 +135,13 @@ class InMemoryEngine(EngineSurface):
             fakes=fakes,
             max_activity_attempts=max_activity_attempts,
             deadlock_grace=deadlock_grace,
-            runtime=lambda scheduler, execution: InMemoryWorkflowRuntime(scheduler, execution, config_used),
+            runtime=lambda scheduler, execution: InMemoryWorkflowRuntime(
+                scheduler, execution, config_used, suggest_continue_as_new_after
+            ),
+            activity_processes=activity_processes,
             codec=resolve_codec(codec, self.config),
+            workflow_fake=FakeTable(children, "InMemoryEngine").get,
+            replay=replay,
         )
 
     # -- the backend of the calling surface ------------------------------------------------
@@ -219,6 +159,11 @@ class InMemoryEngine(EngineSurface):
                     ExecutionStatus.TERMINATED,
                 )
         await asyncio.sleep(0)
+        self._scheduler.close_processes()
+        # A run that diverged on replay must not pass unseen because nobody awaited it.
+        diverged = divergence(list(self._scheduler.runs.values()), unreported=True)
+        if diverged is not None:
+            raise diverged
 
     async def _start_run(
         self,
@@ -230,13 +175,14 @@ class InMemoryEngine(EngineSurface):
         workflow_id: str,
         task_queue: str,
     ) -> RawWorkflowHandle:
+        refuse_unhonoured(workflow, options)
         options = dataclasses.replace(options, workflow_id=workflow_id, task_queue=task_queue)
         codec = self._scheduler.codec
         encoded = json_round_trip(envelope, f"the input of {workflow.name}", codec)
         method = workflow.method(encoded["method"])
         existing = self._scheduler.executions.get(workflow_id)
         if existing is not None and self._conflict(existing, options):
-            return _InMemoryWorkflowHandle(self._scheduler, existing.workflow_id, existing.run_id)
+            return InMemoryWorkflowHandle(self._scheduler, existing.workflow_id, existing.run_id)
         attributes = None
         if options.search_attributes is not None:
             pairs: list[temporalio.common.SearchAttributePair[Any]] = list(options.search_attributes)
@@ -250,7 +196,7 @@ class InMemoryEngine(EngineSurface):
             search_attributes=attributes,
         )
         await asyncio.sleep(0)
-        return _InMemoryWorkflowHandle(self._scheduler, execution.workflow_id, execution.run_id)
+        return InMemoryWorkflowHandle(self._scheduler, execution.workflow_id, execution.run_id)
 
     def _conflict(self, existing: Execution, options: StartOptions) -> bool:
         """True to attach to `existing`; raises when the id policies refuse a new run."""
@@ -272,10 +218,10 @@ class InMemoryEngine(EngineSurface):
         )
 
     def _run_handle(self, workflow_id: str, run_id: str | None) -> RawWorkflowHandle:
-        return _InMemoryWorkflowHandle(self._scheduler, workflow_id, run_id)
+        return InMemoryWorkflowHandle(self._scheduler, workflow_id, run_id)
 
     async def _wait_result(self, handle: RawWorkflowHandle, timeout: float | None) -> Any:
-        if not isinstance(handle, _InMemoryWorkflowHandle):
+        if not isinstance(handle, InMemoryWorkflowHandle):
             raise TypeError(f"{handle!r} is not a handle of this engine")
         return await asyncio.wait_for(handle.result(patient=timeout is not None), timeout)
 
@@ -285,7 +231,7 @@ class InMemoryEngine(EngineSurface):
             found = self._scheduler.runs.get(run_id)
             found = found if found is not None and found.workflow_id == workflow_id else None
         if found is None:
-            raise translate(_not_found(workflow_id), workflow_id=workflow_id, action="lookup")
+            raise translate(not_found(workflow_id), workflow_id=workflow_id, action="lookup")
         return found
 
     async def _describe_run(self, workflow_id: str, run_id: str | None) -> WorkflowStatus:
@@ -302,6 +248,13 @@ class InMemoryEngine(EngineSurface):
             close_time=ex.close_time,
             history_length=ex.events,
             memo=_envelope.user_memo(ex.memo),
+            search_attributes=dict(ex.search_attributes),
+            pending_activities=pending_activities(ex),
+            summary=ex.options.summary,
+            details=ex.options.details,
+            priority=ex.options.priority,
+            fairness_key=ex.options.fairness_key,
+            fairness_weight=ex.options.fairness_weight,
         )
 
     # -- what tests look at ----------------------------------------------------------------
@@ -309,6 +262,17 @@ class InMemoryEngine(EngineSurface):
     @property
     def now(self) -> datetime:
         """The engine's virtual time."""
+        return self._scheduler.clock.now
+
+    async def get_current_time(self) -> datetime:
+        """The engine's virtual time, as `LocalEngine.get_current_time` reads the server's.
+
+        Example:
+            >>> import asyncio
+            >>> engine = InMemoryEngine(start_time=datetime(2030, 1, 1))
+            >>> asyncio.run(engine.get_current_time()).year
+            2030
+        """
         return self._scheduler.clock.now
 
     def calls(self, activity: Activity[Any, Any] | str | None = None) -> list[ActivityCall]:
@@ -354,6 +318,17 @@ class InMemoryEngine(EngineSurface):
             ...     assert engine.search_attributes("order-42") == {"Customer": "acme"}
         """
         return dict(self._execution(workflow_id, run_id).search_attributes)
+
+    def current_details(self, workflow_id: str, run_id: str | None = None) -> str:
+        """What the workflow last said with ``self.set_current_details`` ("" if nothing).
+
+        On a server the Web UI and ``temporal workflow metadata`` show the same text.
+
+        Example:
+            >>> async def demo(engine):  # doctest: +SKIP
+            ...     assert engine.current_details("order-42") == "charging the card"
+        """
+        return self._execution(workflow_id, run_id).current_details
 
     def run_ids(self, workflow_id: str) -> list[str]:
         """Every run id of `workflow_id`, oldest first (continue-as-new and retries add one each).

@@ -9,8 +9,7 @@ import pytest
 import pytest_asyncio
 
 from temporal_runtime.activity import Activity
-from temporal_runtime.engine import TemporalEngine
-from temporal_runtime.testing._local import local_engine
+from temporal_runtime.testing._local import LocalEngine, local_engine
 from temporal_runtime.testing.pytest_plugin import TemporalServers, reuse_server
 
 
@@ -29,7 +28,7 @@ async def temporal_engine(
     request: pytest.FixtureRequest,
     temporal_servers: TemporalServers,
     temporal_activities: Mapping[Activity[Any, Any] | str, Callable[..., Any]] | None,
-) -> AsyncIterator[TemporalEngine]:
+) -> AsyncIterator[LocalEngine]:
     """A started engine on the Temporal dev server, on a fresh task queue."""
     if reuse_server(request):
         server = await temporal_servers.dev_server()
@@ -45,11 +44,11 @@ async def temporal_time_skipping_engine(
     request: pytest.FixtureRequest,
     temporal_servers: TemporalServers,
     temporal_activities: Mapping[Activity[Any, Any] | str, Callable[..., Any]] | None,
-) -> AsyncIterator[TemporalEngine]:
+) -> AsyncIterator[LocalEngine]:
     """A started engine on Temporal's time-skipping test server, on a fresh task queue."""
     if reuse_server(request):
         env = await temporal_servers.time_skipping()
-        async with local_engine(activities=temporal_activities, client=env.client) as engine:
+        async with local_engine(activities=temporal_activities, environment=env) as engine:
             yield engine
     else:
         async with local_engine(time_skipping=True, activities=temporal_activities) as engine:

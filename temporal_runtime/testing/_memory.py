@@ -28,7 +28,14 @@ from temporal_runtime.testing._clock import VirtualClock
 from temporal_runtime.testing._memory_activities import ActivityRunner, backoff
 from temporal_runtime.testing._memory_driver import Driver
 from temporal_runtime.testing._memory_handlers import HandlerDelivery
-from temporal_runtime.testing._memory_state import ActivityCall, ContinuedAsNew, Execution, json_round_trip
+from temporal_runtime.testing._memory_replay import replay_closed
+from temporal_runtime.testing._memory_state import (
+    ActivityCall,
+    ContinuedAsNew,
+    Execution,
+    Recording,
+    json_round_trip,
+)
 from temporal_runtime.testing._task_timeout import TaskTimed
 
 RuntimeFactory = Callable[["Scheduler", Execution], WorkflowRuntime]
@@ -57,19 +64,29 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         max_activity_attempts: int,
         deadlock_grace: float,
         runtime: RuntimeFactory,
+        activity_processes: int | None = None,
         codec: TemporalCodec | None = None,
+        workflow_fake: Callable[[str, str], Callable[..., Any] | None] = lambda workflow, method: None,
+        replay: bool = True,
     ) -> None:
         super().__init__()
         self.codec = codec
+        # The test's fake of an entry method, by workflow type and method (None: the real one).
+        self.workflow_fake = workflow_fake
         self.clock = VirtualClock(start_time)
         self.fakes = dict(fakes)
         self.max_activity_attempts = max_activity_attempts
         self.deadlock_grace = deadlock_grace
         self._runtime = runtime
+        # Whether each run is recorded and replayed when it closes (`_memory_replay`).
+        self.replay = replay
         self.executions: dict[str, Execution] = {}
         # Every run by run id: closed runs of a continue-as-new chain stay reachable here.
         self.runs: dict[str, Execution] = {}
         self.calls: list[ActivityCall] = []
+        self.completions = {}
+        self.activity_processes = activity_processes
+        self.processes = None
 
     # -- starting runs -----------------------------------------------------------------------
 
@@ -84,6 +101,7 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         search_attributes: Mapping[str, Any] | None = None,
         attempt: int = 1,
         deadline: datetime | None = None,
+        parent: Execution | None = None,
     ) -> Execution:
         """Create a run for an already JSON-encoded `envelope` and start it.
 
@@ -103,9 +121,13 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
             options=options,
             attempt=attempt,
             search_attributes=dict(search_attributes or {}),
+            parent=parent,
         )
         self.executions[workflow_id] = execution
         self.runs[execution.run_id] = execution
+        if self.replay:
+            execution.recording = Recording(lambda: self.clock.now)
+            execution.on_close = lambda: replay_closed(execution)
         execution.done.add_done_callback(lambda _: self._close_children(execution))
         execution.task = asyncio.get_running_loop().create_task(
             self._run(execution, options.start_delay), name=f"in-memory {execution.label}"
@@ -132,17 +154,19 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         attempt: int = 1,
         delay: timedelta | None = None,
     ) -> Execution:
-        # A continue-as-new or retry run: same id, queue, search attributes and execution
-        # deadline; a new run id, instance and history.
+        # A continue-as-new or retry run: same id, queue, search attributes, priority and
+        # execution deadline; a new run id, instance and history, and (as on a server) no
+        # summary or details.
         new = self.start(
             definition,
             method=definition.method(envelope["method"]),
             envelope=envelope,
             memo=memo,
-            options=dataclasses.replace(execution.options, start_delay=delay),
+            options=dataclasses.replace(execution.options, start_delay=delay, summary=None, details=None),
             search_attributes=execution.search_attributes,
             attempt=attempt,
             deadline=execution.deadline,
+            parent=execution.parent,
         )
         execution.next_run = new
         return new
@@ -154,12 +178,15 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
                     await self.clock.timer(delay, f"{execution.label} start delay")
             execution.execution_time = self.clock.now
             method, kwargs = _envelope.decode(execution.definition, (execution.envelope,))
-            instance = _dispatch.new_instance(execution.definition, self._runtime(self, execution))
+            instance = _dispatch.new_instance(execution.definition, self._runtime(self, execution), kwargs)
             execution.instance = instance
             for name, args in execution.buffered_signals:
                 self.deliver_signal(execution, name, args)
             execution.buffered_signals.clear()
-            coro = _dispatch.run_entry(instance, method, kwargs)
+            if execution.recording is not None:
+                execution.recording.deliver("start")
+            fake = execution.fake = self.workflow_fake(execution.definition.name, method.name)
+            coro = _dispatch.run_entry(instance, execution.definition, method, kwargs, fake)
             limit = execution.options.task_timeout
             value = await (TaskTimed(coro, limit, execution.label) if limit else coro)
             result = json_round_trip(value, f"the result of {execution.label}", self.codec)
@@ -199,7 +226,7 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
                 "Temporal worker, which retries it forever; raise ApplicationError to fail the workflow)",
                 type=type(err).__name__,
                 non_retryable=True,
-            )
+            ).with_traceback(err.__traceback__)
         self._end(execution, err, ExecutionStatus.FAILED)
 
     def _end(self, execution: Execution, failure: BaseException, status: ExecutionStatus) -> None:
@@ -240,6 +267,8 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
         if not execution.running:
             return
         execution.cancel_requested = True
+        if execution.recording is not None and execution.instance is not None:
+            execution.recording.deliver("cancel")
         execution.events += 1
         self._progress += 1
         if execution.task is not None:
@@ -311,6 +340,12 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
             run_timeout=options.run_timeout,
             task_timeout=options.task_timeout,
             retry_policy=options.retry_policy,
+            # As on a server, a child takes each priority field it does not set from its parent.
+            priority=options.priority or parent.options.priority,
+            fairness_key=options.fairness_key or parent.options.fairness_key,
+            fairness_weight=options.fairness_weight or parent.options.fairness_weight,
+            summary=options.summary,
+            details=options.details,
         )
         child = self.start(
             definition,
@@ -319,6 +354,7 @@ class Scheduler(Driver, ActivityRunner, HandlerDelivery):
             memo=dict(options.memo or {}),
             options=start,
             search_attributes=attributes,
+            parent=parent,
         )
         parent.children.append((child, options.parent_close_policy))
         parent.events += 2

@@ -28,6 +28,24 @@ BLOCKED = "WorkflowBlocked"
 _QUIET_ROUNDS = 20
 
 
+def wake(conditions: list[tuple[Callable[[], bool], asyncio.Future[None]]]) -> bool:
+    """Resolve the futures whose predicate now holds (or raised); True if any woke."""
+    woke = False
+    for predicate, future in list(conditions):
+        if future.done():
+            continue
+        try:
+            ready = predicate()
+        except Exception as err:
+            future.set_exception(err)
+            woke = True
+            continue
+        if ready:
+            future.set_result(None)
+            woke = True
+    return woke
+
+
 class Driver:
     """Conditions and the virtual-time driver (a base class of `Scheduler`)."""
 
@@ -67,18 +85,7 @@ class Driver:
         # Only executions inside wait_until have predicates to check.
         targets = [execution] if execution is not None else list(self._conditional)
         for ex in targets:
-            for predicate, future in list(ex.conditions):
-                if future.done():
-                    continue
-                try:
-                    ready = predicate()
-                except Exception as err:
-                    future.set_exception(err)
-                    woke = True
-                    continue
-                if ready:
-                    future.set_result(None)
-                    woke = True
+            woke = wake(ex.conditions) or woke
         if woke:
             self._progress += 1
         return woke

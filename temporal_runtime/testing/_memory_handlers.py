@@ -9,8 +9,11 @@ errors so that `MethodHandle` translates them exactly as it does for a server.
 from __future__ import annotations
 
 import asyncio
+import copy
 import inspect
 import logging
+import uuid
+from collections.abc import Awaitable
 from typing import Any, cast
 
 import temporalio.client
@@ -35,7 +38,9 @@ class HandlerDelivery:
     def fail(self, execution: Execution, err: BaseException) -> None:
         raise NotImplementedError
 
-    async def wait_for(self, execution: Execution, future: asyncio.Future[Any]) -> None:
+    async def wait_for(
+        self, execution: Execution, future: asyncio.Future[Any], *, patient: bool = False
+    ) -> None:
         raise NotImplementedError
 
     def spawn(self, execution: Execution, coro: Any, what: str) -> asyncio.Task[Any]:
@@ -46,6 +51,9 @@ class HandlerDelivery:
                 with execution.waiting(what):
                     return await coro
             finally:
+                # Out of the running handlers before the recheck, so that a wait for
+                # `all_handlers_finished` wakes now.
+                execution.handler_tasks.discard(cast("asyncio.Task[Any]", asyncio.current_task()))
                 self.recheck(execution)
                 self._progress += 1
 
@@ -65,12 +73,17 @@ class HandlerDelivery:
         if handler is None:
             logger.warning("%s: no signal handler named %r; the signal is dropped", execution.label, name)
             return
+        recording = execution.recording
+        kept = copy.deepcopy(args) if recording is not None else args
+        if recording is not None and not handler.is_async:
+            recording.deliver("signal", name=name, args=kept)  # a plain def runs right here
         try:
             result = _dispatch.signal(execution.instance, handler, args, logger)
         except Exception as err:
             self.fail(execution, err)
             return
         if inspect.isawaitable(result):
+            result = _started_while_running(execution, result, name, kept)
             task = self.spawn(execution, result, f"signal handler '{name}'")
             task.add_done_callback(lambda t: self._handler_done(execution, t))
         else:
@@ -99,6 +112,21 @@ class HandlerDelivery:
 
     async def update(self, execution: Execution, name: str, args: list[Any]) -> Any:
         """Validate, run and answer update `name` (raising `WorkflowUpdateFailedError` as a server would)."""
+        return await self.update_outcome(execution, name, self.accept_update(execution, name, args))
+
+    def start_update(self, execution: Execution, name: str, args: list[Any]) -> InMemoryUpdateHandle:
+        """Accept update `name`: its handle (a rejected one's `result` raises, as a server's)."""
+        try:
+            task = self.accept_update(execution, name, args)
+        except temporalio.client.WorkflowUpdateFailedError as rejected:
+            return InMemoryUpdateHandle(self, execution, name, rejected)
+        return InMemoryUpdateHandle(self, execution, name, task)
+
+    def accept_update(self, execution: Execution, name: str, args: list[Any]) -> asyncio.Task[Any]:
+        """Validate update `name` and start its handler: what the server calls accepting it.
+
+        A rejection raises `WorkflowUpdateFailedError` here, before any handler runs.
+        """
         handler = execution.definition.updates.get(name)
 
         def rejected(message: str, kind: str) -> temporalio.client.WorkflowUpdateFailedError:
@@ -124,10 +152,16 @@ class HandlerDelivery:
         if problem is not None:
             raise temporalio.client.WorkflowUpdateFailedError(problem)
         execution.events += 2
-        task = self.spawn(
-            execution, _dispatch.update(execution.instance, handler, call_args), f"update handler '{name}'"
-        )
-        await self.wait_for(execution, task)
+        work = _dispatch.update(execution.instance, handler, call_args)
+        if execution.recording is not None:
+            work = execution.recording.started(work, "update", name=name, args=copy.deepcopy(args))
+        return self.spawn(execution, work, f"update handler '{name}'")
+
+    async def update_outcome(
+        self, execution: Execution, name: str, task: asyncio.Task[Any], *, patient: bool = False
+    ) -> Any:
+        """Wait for an accepted update's handler and answer with its result or failure."""
+        await self.wait_for(execution, task, patient=patient)
         if task.cancelled():
             raise temporalio.client.WorkflowUpdateFailedError(
                 temporalio.exceptions.CancelledError(
@@ -138,3 +172,45 @@ class HandlerDelivery:
         if failed is not None:
             raise temporalio.client.WorkflowUpdateFailedError(as_failure(failed))
         return json_round_trip(task.result(), f"the result of update '{name}'", self.codec)
+
+
+class InMemoryUpdateHandle:
+    """The slice of temporalio's `WorkflowUpdateHandle` that `UpdateHandle` uses, in memory.
+
+    A rejected update gets a handle too, whose `result` raises the rejection, as a server's.
+    """
+
+    def __init__(
+        self,
+        delivery: HandlerDelivery,
+        execution: Execution,
+        name: str,
+        task: asyncio.Task[Any] | temporalio.client.WorkflowUpdateFailedError,
+    ) -> None:
+        self._delivery = delivery
+        self._execution = execution
+        self._name = name
+        self._task = task
+        self.id = str(uuid.uuid4())
+        self.workflow_id = execution.workflow_id
+        self.workflow_run_id: str | None = execution.run_id
+
+    async def result(self, *, patient: bool = False) -> Any:
+        if isinstance(self._task, BaseException):
+            raise self._task
+        return await self._delivery.update_outcome(self._execution, self._name, self._task, patient=patient)
+
+
+async def _started_while_running(execution: Execution, handler: Awaitable[Any], name: str, args: Any) -> Any:
+    """Run an async signal handler, unless its run closed before the handler got to start.
+
+    A server delivers no signal to a closed run; the replay sees the signal where its handler
+    began, not where it came.
+    """
+    if not execution.running:
+        if inspect.iscoroutine(handler):
+            handler.close()
+        return None
+    if execution.recording is not None:
+        execution.recording.deliver("signal", name=name, args=args)
+    return await handler

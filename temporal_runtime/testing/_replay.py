@@ -18,10 +18,11 @@ from temporal_runtime._internal._codec import as_temporal, data_converter
 from temporal_runtime._internal._payloads import DATA_CONVERTER
 from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, sandbox_runner
 from temporal_runtime.codec import PayloadCodec
+from temporal_runtime.config import current_config
 from temporal_runtime.engine import TemporalEngine
-from temporal_runtime.errors import TemporalRuntimeError
+from temporal_runtime.errors import OptionError, TemporalRuntimeError
 
-__all__ = ["ReplayError", "export_history", "replay", "replay_history"]
+__all__ = ["ReplayError", "export_history", "replay", "replay_history", "replay_workflows"]
 
 # Core reports e.g. "Timer machine does not handle this event: HistoryEvent(id: 5, ...)".
 _EVENT_ID = re.compile(r"(?:HistoryEvent\(id:\s*|event[ _]?id[ :=]*|\bevent\s+)(\d+)", re.IGNORECASE)
@@ -33,12 +34,18 @@ _CORE_MESSAGE = re.compile(r'message: "([^"]+)"')
 class ReplayError(TemporalRuntimeError):
     """The current code no longer replays a recorded history (it is not deterministic).
 
+    Raised by `replay` and `replay_history` for a Temporal history, and by `InMemoryEngine`,
+    which replays every run it finishes (see ``InMemoryEngine(replay=...)``).
+
     Attributes:
         workflow_type: The workflow type of the history.
         workflow_id: The id of the recorded workflow.
+        run_id: The run the history is of, when known.
         method: The entry method the history started (None if unreadable).
         event_id: The history event where replay diverged (None if Temporal did not say).
         event_type: That event's type, e.g. ``ACTIVITY_TASK_SCHEDULED``.
+        first_run: What the recorded run did at that point (`InMemoryEngine`'s own replay).
+        replayed: What the replay did there instead.
 
     Example:
         >>> err = ReplayError("OrderWorkflow.process_order no longer replays", workflow_type="OrderWorkflow")
@@ -55,13 +62,19 @@ class ReplayError(TemporalRuntimeError):
         method: str | None = None,
         event_id: int | None = None,
         event_type: str | None = None,
+        run_id: str | None = None,
+        first_run: str | None = None,
+        replayed: str | None = None,
     ) -> None:
         super().__init__(message)
         self.workflow_type = workflow_type
         self.workflow_id = workflow_id
+        self.run_id = run_id
         self.method = method
         self.event_id = event_id
         self.event_type = event_type
+        self.first_run = first_run
+        self.replayed = replayed
 
 
 def _history_dict(history: str | bytes | os.PathLike[str] | dict[str, Any]) -> dict[str, Any]:
@@ -121,6 +134,7 @@ async def replay_history(
     workflow: type[Any] | str,
     *,
     workflow_id: str | None = None,
+    run_id: str | None = None,
     codec: PayloadCodec | TemporalPayloadCodec | None = None,
 ) -> None:
     """Replay a recorded history (JSON text, a dict, or a file path) with the current code.
@@ -139,7 +153,10 @@ async def replay_history(
     replayer = Replayer(
         workflows=[definition.adapter] if definition.adapter is not None else [],
         data_converter=data_converter(as_temporal(codec)),
-        workflow_runner=sandbox_runner(DEFAULT_PASSTHROUGH),
+        # The sandbox a worker with the default settings would run the workflow in.
+        workflow_runner=sandbox_runner(
+            DEFAULT_PASSTHROUGH, [definition], auto_passthrough=current_config().worker.auto_passthrough
+        ),
     )
     events_only = {k: v for k, v in data.items() if k != "workflowId"}
     result = await replayer.replay_workflow(
@@ -158,8 +175,9 @@ async def replay_history(
     method = _started_method(data)
     recorded_type = _workflow_type(data) or definition.name
     where = f"event {event_id} ({event_type})" if event_id is not None else "an unknown event"
+    run = f", run {run_id!r}" if run_id else ""
     raise ReplayError(
-        f"{recorded_type}.{method or '?'} (workflow id {workflow_id!r}, class {definition.origin}) no "
+        f"{recorded_type}.{method or '?'} (workflow id {workflow_id!r}{run}, class {definition.origin}) no "
         f"longer replays its recorded history: it diverges at {where}: {type(failure).__name__}: "
         f"{detail}. The code changed in a way that is not deterministic for running workflows; "
         "keep the old behaviour for them (self.patched(...)) or start the change in a new workflow",
@@ -168,18 +186,27 @@ async def replay_history(
         method=method,
         event_id=event_id,
         event_type=event_type,
+        run_id=run_id,
     ) from failure
 
 
-async def _fetch(engine: TemporalEngine, workflow_id: str) -> WorkflowHistory:
-    return await engine.client.get_workflow_handle(workflow_id).fetch_history()
+async def _fetch(engine: TemporalEngine, workflow_id: str, run_id: str | None) -> dict[str, Any]:
+    history = await engine.client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
+    loaded: dict[str, Any] = json.loads(history.to_json())
+    return loaded
 
 
-async def replay(engine: TemporalEngine, workflow_id: str, workflow: type[Any] | str | None = None) -> None:
+async def replay(
+    engine: TemporalEngine,
+    workflow_id: str,
+    workflow: type[Any] | str | None = None,
+    *,
+    run_id: str | None = None,
+) -> None:
     """Fetch a workflow's history from the server and replay it with the current code.
 
-    `workflow` defaults to the class registered under the history's workflow type; the
-    engine's payload codec, if any, reads the history.
+    The latest run unless `run_id` names one; `workflow` defaults to the class registered
+    under the history's workflow type; the engine's payload codec, if any, reads the history.
 
     Example:
         >>> async def test_replays(engine):  # doctest: +SKIP
@@ -187,23 +214,65 @@ async def replay(engine: TemporalEngine, workflow_id: str, workflow: type[Any] |
         ...     await handle.result()
         ...     await replay(engine, handle.id)
     """
-    history = await _fetch(engine, workflow_id)
-    data: dict[str, Any] = json.loads(history.to_json())
+    data = await _fetch(engine, workflow_id, run_id)
     target = workflow if workflow is not None else (_workflow_type(data) or "")
     codec = engine.client.data_converter.payload_codec
-    await replay_history(data, target, workflow_id=workflow_id, codec=codec)
+    await replay_history(data, target, workflow_id=workflow_id, run_id=run_id, codec=codec)
 
 
-async def export_history(engine: TemporalEngine, workflow_id: str, path: str | os.PathLike[str]) -> Path:
-    """Save a workflow's history as JSON (for a replay test fixture); returns the path.
+def _quoted(value: str) -> str:
+    quote = "'" if "'" not in value else '"'
+    if quote in value:
+        raise OptionError(f"workflow id {value!r} has both quote characters; replay it with query=...")
+    return f"{quote}{value}{quote}"
+
+
+async def replay_workflows(
+    engine: TemporalEngine,
+    query: str | None = None,
+    *,
+    workflow_id: str | None = None,
+    workflow: type[Any] | str | None = None,
+    limit: int | None = None,
+) -> list[str]:
+    """Replay every run a visibility `query` lists (or every run of `workflow_id`); their run ids.
+
+    Each run is replayed with the class registered for its workflow type (or `workflow`);
+    the first that no longer replays raises `ReplayError` naming its id and run. The list
+    comes from the visibility store, where a run that closed a moment ago may still be missing.
+
+    Example:
+        >>> async def test_recent_orders_replay(engine):  # doctest: +SKIP
+        ...     await replay_workflows(engine, "WorkflowType = 'OrderWorkflow'", limit=50)
+        ...     await replay_workflows(engine, workflow_id="batch-1")  # all its runs
+    """
+    clauses = [f"WorkflowId = {_quoted(workflow_id)}"] if workflow_id is not None else []
+    if query:
+        clauses.append(f"({query})")
+    if not clauses:
+        raise OptionError("replay_workflows needs a query=... or a workflow_id=... saying which runs")
+    replayed: list[str] = []
+    codec = engine.client.data_converter.payload_codec
+    async for execution in engine.client.list_workflows(" AND ".join(clauses), limit=limit):
+        data = await _fetch(engine, execution.id, execution.run_id)
+        target = workflow if workflow is not None else execution.workflow_type
+        await replay_history(data, target, workflow_id=execution.id, run_id=execution.run_id, codec=codec)
+        replayed.append(execution.run_id)
+    return replayed
+
+
+async def export_history(
+    engine: TemporalEngine, workflow_id: str, path: str | os.PathLike[str], *, run_id: str | None = None
+) -> Path:
+    """Save a workflow's history (its latest run, or `run_id`) as JSON for a replay fixture.
 
     Example:
         >>> async def record(engine):  # doctest: +SKIP
         ...     await export_history(engine, "order-42", "tests/fixtures/histories/order.json")
     """
-    history = await _fetch(engine, workflow_id)
+    data = await _fetch(engine, workflow_id, run_id)
     target = Path(path)
-    text = json.dumps({"workflowId": workflow_id, **json.loads(history.to_json())}, indent=1) + "\n"
+    text = json.dumps({"workflowId": workflow_id, **data}, indent=1) + "\n"
     await asyncio.to_thread(_write, target, text)
     return target
 

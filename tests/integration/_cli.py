@@ -59,15 +59,28 @@ async def spawn_cli(*args: str, env: dict[str, str] | None = None) -> asyncio.su
 
 
 async def read_event(proc: asyncio.subprocess.Process, event: str, timeout: float = 60) -> dict[str, Any]:
-    """Read stdout lines until a JSON line with this "event" (the --json worker/dev output)."""
+    """Read stdout lines until a JSON line with this "event" (the --json worker/dev output).
+
+    A command that fails prints its error as (indented) JSON: that is raised, with stderr.
+    """
     assert proc.stdout is not None
+    pending = ""
     while True:
         line = await asyncio.wait_for(proc.stdout.readline(), timeout)
         if not line:
             err = await proc.stderr.read() if proc.stderr else b""
-            raise AssertionError(f"process ended before {event!r}: {err.decode()[-3000:]}")
+            raise AssertionError(f"process ended before {event!r}: {pending}{err.decode()[-3000:]}")
         text = line.decode().strip()
-        if text.startswith("{"):
-            data: dict[str, Any] = json.loads(text)
-            if data.get("event") == event:
-                return data
+        if not pending and not text.startswith("{"):
+            continue
+        pending += text
+        try:
+            data: dict[str, Any] = json.loads(pending)
+        except json.JSONDecodeError:
+            continue
+        pending = ""
+        if "error" in data and "event" not in data:
+            err = await proc.stderr.read() if proc.stderr else b""
+            raise AssertionError(f"the command failed before {event!r}: {data}\n{err.decode()[-3000:]}")
+        if data.get("event") == event:
+            return data

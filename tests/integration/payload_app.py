@@ -1,4 +1,5 @@
-"""A workflow whose handlers take one text and results have a size the caller picks (payload tests)."""
+"""A workflow whose handlers take one text and results have a size the caller picks (payload tests),
+and one whose `__init__` takes its entry's input (so temporalio decodes that input for `__init__`)."""
 
 from __future__ import annotations
 
@@ -49,3 +50,11 @@ class PayloadWorkflow(Workflow):
     @wf_query("echo")
     def echo(self, text: str) -> int:
         return len(text)
+
+
+class InitEcho(Workflow):
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    async def echo(self, text: str) -> str:
+        return self._text

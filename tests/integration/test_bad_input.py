@@ -23,7 +23,7 @@ from temporalio.exceptions import ApplicationError
 from examples import orders
 from temporal_runtime import DevServer, TemporalEngine
 from tests.integration._temporal_cli import temporal_cli
-from tests.integration.payload_app import PayloadWorkflow  # noqa: F401  (served by bad_engine)
+from tests.integration.payload_app import InitEcho, PayloadWorkflow  # noqa: F401  (served by bad_engine)
 
 WORKFLOW_TYPE = "OrderProcessingWorkflow"
 GOOD_ORDER = {"order_id": "A-1", "items": [{"sku": "apple", "quantity": 2}]}
@@ -51,7 +51,7 @@ async def raw_client(dev_server: DevServer) -> temporalio.client.Client:
 
 
 async def _assert_failed_at_once(
-    handle: temporalio.client.WorkflowHandle[Any, Any], *expected: str
+    handle: temporalio.client.WorkflowHandle[Any, Any], *expected: str, how: str = "process_order(order)"
 ) -> ApplicationError:
     """The run failed with a non-retryable InvalidWorkflowInput naming the problem, first try."""
     with pytest.raises(temporalio.client.WorkflowFailureError) as info:
@@ -63,7 +63,7 @@ async def _assert_failed_at_once(
     for text in expected:
         assert text in cause.message, f"{text!r} not in {cause.message!r}"
     # It names how to start the workflow correctly.
-    assert "process_order(order)" in cause.message
+    assert how in cause.message
     history = await handle.fetch_history()
     kinds = [event.event_type for event in history.events]
     assert EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED not in kinds
@@ -139,6 +139,26 @@ async def test_bad_input_from_raw_client(
         WORKFLOW_TYPE, args=inputs, id=f"bad-{uuid.uuid4().hex[:10]}", task_queue=bad_queue
     )
     await _assert_failed_at_once(handle, *expected)
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [[NOT_JSON], [NOT_JSON, {"method": "echo", "kwargs": {"text": "hi"}}], [{"method": "echo"}, {}]],
+    ids=["unreadable", "two-one-unreadable", "two-inputs"],
+)
+async def test_bad_input_to_a_workflow_whose_init_takes_it(
+    bad_engine: TemporalEngine, raw_client: temporalio.client.Client, bad_queue: str, inputs: list[Any]
+) -> None:
+    # temporalio hands the input to `__init__` as well as to run; it too must fail the run only.
+    handle = await raw_client.start_workflow(
+        "InitEcho", args=inputs, id=f"bad-init-{uuid.uuid4().hex[:10]}", task_queue=bad_queue
+    )
+    await _assert_failed_at_once(handle, "InitEcho", how="echo(text)")
+    good = {"method": "echo", "kwargs": {"text": "hi"}}
+    ok = await raw_client.execute_workflow(
+        "InitEcho", good, id=f"ok-init-{uuid.uuid4().hex[:10]}", task_queue=bad_queue
+    )
+    assert ok == "hi"
 
 
 # (case id, --input flags given to the CLI, text the failure message must contain)

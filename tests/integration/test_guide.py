@@ -21,6 +21,7 @@ from temporal_runtime import TemporalEngine
 async def run() -> None:
     await g.test_process_order()
     await g.test_charge_activity()
+    assert "Stamped.stamp (guide_example.py:" in g.determinism_examples()
     await g.main()
     async with TemporalEngine(url=sys.argv[1], task_queue="orders") as engine:
         await g.follow(engine)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -24,7 +23,6 @@ from temporal_runtime import (
     OptionError,
     RetryPolicy,
     RuntimeConfig,
-    TemporalEngine,
     UnknownMethodError,
     UnknownWorkflowError,
     UpdateFailedError,
@@ -39,6 +37,7 @@ from temporal_runtime import (
 )
 from temporal_runtime.testing import InMemoryEngine
 from temporal_runtime.testing.pytest_plugin import SharedDevServer
+from tests.integration._parity import Engine, is_memory, make_engine, parity_engine
 from tests.integration.parity_workflows import (
     PARITY_WORKFLOWS,
     RAN,
@@ -48,30 +47,11 @@ from tests.integration.parity_workflows import (
     Receipt,
 )
 
-Engine = TemporalEngine | InMemoryEngine
+engine = parity_engine(*PARITY_WORKFLOWS)
 
 
 def _make(kind: str, server: SharedDevServer, task_queue: str, config: RuntimeConfig | None = None) -> Engine:
-    if kind == "memory":
-        return InMemoryEngine(task_queue=task_queue, config=config)
-    return TemporalEngine(
-        url=server.address, task_queue=task_queue, workflows=PARITY_WORKFLOWS, config=config
-    )
-
-
-@pytest.fixture(params=["memory", "server"])
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-async def engine(kind: str, dev_server: SharedDevServer, task_queue: str) -> AsyncIterator[Engine]:
-    async with _make(kind, dev_server, task_queue) as started:
-        yield started
-
-
-def is_memory(engine: Engine) -> bool:
-    return isinstance(engine, InMemoryEngine)
+    return make_engine(kind, server, task_queue, PARITY_WORKFLOWS, config=config)
 
 
 ORDER = Order(order_id="o-1", amount=5)
@@ -301,28 +281,6 @@ async def test_each_engine_keeps_its_own_defaults(kind: str, dev_server: SharedD
     finally:
         for started in engines:
             await started.stop()
-
-
-@pytest.fixture(scope="session")
-async def parity_search_attribute(dev_server: SharedDevServer) -> str:
-    """A Keyword search attribute registered on the shared dev server (idempotent)."""
-    import temporalio.api.enums.v1
-    import temporalio.api.operatorservice.v1
-    import temporalio.client
-    import temporalio.service
-
-    name = "ParityCustomer"
-    client = await temporalio.client.Client.connect(dev_server.address)
-    request = temporalio.api.operatorservice.v1.AddSearchAttributesRequest(
-        namespace="default",
-        search_attributes={name: temporalio.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD},
-    )
-    try:
-        await client.operator_service.add_search_attributes(request)
-    except temporalio.service.RPCError as err:
-        if err.status is not temporalio.service.RPCStatusCode.ALREADY_EXISTS:
-            raise
-    return name
 
 
 async def test_search_attributes_at_start(engine: Engine, parity_search_attribute: str) -> None:

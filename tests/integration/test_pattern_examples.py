@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from examples import approval_timeout, nightly_schedule, reminder
+from examples import approval_timeout, nightly_schedule, reminder, shipping
 from temporal_runtime import DevServer, TemporalEngine
 from tests.integration._engines import engine_serving
 
@@ -42,6 +42,17 @@ async def test_nightly_schedule(engine: TemporalEngine) -> None:
     assert report == nightly_schedule.Report(team="sales", lines=50)
     assert (info.cron, info.paused, info.note) == (["0 2 * * *"], True, "quiet week")
     assert info.recent_workflow_ids[0].startswith("nightly-sales-")
+
+
+async def test_shipping_messages_between_workflows(dev_server: DevServer, task_queue: str) -> None:
+    workflows = [shipping.ShopOrder, shipping.ShipmentWorkflow]
+    async with TemporalEngine(url=dev_server.address, task_queue=task_queue, workflows=workflows) as engine:
+        assert await shipping.run(engine) == shipping.Delivery(
+            order_id="o-1",
+            tracking="TRK-o-1",
+            notes=["o-1: leave at the door"],
+            events=["picked up: TRK-o-1", "delivered"],
+        )
 
 
 # The last line each example prints when it ran to the end.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -11,13 +10,14 @@ from pydantic import BaseModel
 
 from temporal_runtime import (
     DevServer,
+    ScheduleNotFoundError,
     SearchAttributeKey,
     TemporalEngine,
     Workflow,
-    WorkflowNotFoundError,
     wf_signal,
 )
 from tests.integration._engines import engine_serving
+from tests.integration._eventually import eventually
 
 
 class Report(BaseModel):
@@ -28,14 +28,6 @@ class Report(BaseModel):
 class ReportWorkflow(Workflow):
     async def build(self, name: str, rows: int = 10) -> Report:
         return Report(name=name, rows=rows)
-
-
-async def _eventually(check: object, what: str) -> None:
-    for _ in range(200):
-        if callable(check) and await check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"never happened: {what}")
 
 
 async def test_schedule_trigger_pause_list_delete(engine: TemporalEngine) -> None:
@@ -58,7 +50,7 @@ async def test_schedule_trigger_pause_list_delete(engine: TemporalEngine) -> Non
     async def started() -> bool:
         return bool((await handle.describe()).recent_workflow_ids)
 
-    await _eventually(started, "a triggered run")
+    await eventually(started, "a triggered run")
     run_id = (await handle.describe()).recent_workflow_ids[0]
     assert run_id.startswith("sales-report-")
     assert await engine.get_result(run_id, timeout_seconds=60) == Report(name="sales", rows=3)
@@ -72,9 +64,9 @@ async def test_schedule_trigger_pause_list_delete(engine: TemporalEngine) -> Non
     async def listed() -> bool:
         return schedule_id in {s.schedule_id for s in await engine.list_schedules()}
 
-    await _eventually(listed, "the schedule in the list")
+    await eventually(listed, "the schedule in the list")
     await handle.delete()
-    with pytest.raises(WorkflowNotFoundError):
+    with pytest.raises(ScheduleNotFoundError, match=f"schedule '{schedule_id}' not found"):
         await engine.get_schedule(schedule_id).describe()
 
 
@@ -123,7 +115,7 @@ async def test_memo_and_search_attributes(search_server: DevServer, task_queue: 
             attrs = (await handle.raw.describe()).typed_search_attributes
             return attrs.get(SearchAttributeKey.for_int("Priority")) == 3
 
-        await _eventually(upserted, "the upserted Priority")
+        await eventually(upserted, "the upserted Priority")
         attrs = (await handle.raw.describe()).typed_search_attributes
         assert attrs.get(SearchAttributeKey.for_keyword("Customer")) == "acme"
         assert attrs.get(SearchAttributeKey.for_text("Notes")) == "rush order"
@@ -134,7 +126,7 @@ async def test_memo_and_search_attributes(search_server: DevServer, task_queue: 
             query = f"Customer = 'acme' AND Priority = 3 AND WorkflowId = '{handle.id}'"
             return [w.id async for w in engine.client.list_workflows(query)] == [handle.id]
 
-        await _eventually(found, "the workflow by its search attributes")
+        await eventually(found, "the workflow by its search attributes")
         await handle.signal(TaggedOrder.finish)
         assert await handle.result(timeout=60) == "ok"
         attrs = (await handle.raw.describe()).typed_search_attributes

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from pydantic import BaseModel
 
-from temporal_runtime import Workflow, activity_def, wf_query, wf_signal, wf_update
+from temporal_runtime import ApplicationError, Workflow, activity_def, wf_query, wf_signal, wf_update
 
 
 class ChargeArgs(BaseModel):
@@ -55,6 +57,11 @@ async def tagged(args: ChargeArgs, note: str = "") -> dict[str, str]:
     return {"charge_id": note}
 
 
+@activity_def("typing_refuse")
+def refuse(args: ChargeArgs) -> NoReturn:
+    raise ApplicationError(f"refused {args.amount}", type="Refused")
+
+
 @activity_def("typing_args_only", Args=ChargeArgs)
 def args_only(args: ChargeArgs) -> int:
     return args.amount
@@ -90,6 +97,10 @@ class OrderWorkflow(Workflow):
     @wf_update("set_priority")
     async def set_priority(self, p: int) -> int:
         return p
+
+    @wf_update
+    def rename(self, name: str) -> str:
+        return name
 
 
 class OtherWorkflow(Workflow):

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from typing import Any, TypeVar, assert_type
+from typing import Any, NoReturn, TypeVar, assert_type
 
 from examples.approval import ApprovalWorkflow, Request, Result
 from examples.data_pipeline import DataPipelineWorkflow, ProcessDataInput, ProcessDataOutput, process_data
 from examples.orders import Order as SeedOrder
 from examples.orders import OrderProcessingWorkflow
 from examples.orders import OrderResult as SeedOrderResult
-from temporal_runtime import ChildHandle, MethodHandle, TemporalEngine, Workflow
+from temporal_runtime import (
+    AsyncActivityHandle,
+    ChildHandle,
+    ExternalWorkflowHandle,
+    MethodHandle,
+    ParentInfo,
+    TemporalEngine,
+    UpdateHandle,
+    WithStartWorkflowOperation,
+    Workflow,
+)
 from temporal_runtime.child import ChildClient
 from tests.typing._defs import (
     ChargeArgs,
@@ -23,6 +33,7 @@ from tests.typing._defs import (
     charge_sync,
     ping,
     refund,
+    refuse,
     tagged,
 )
 
@@ -65,8 +76,33 @@ async def handles(engine: TemporalEngine) -> None:
     assert_type(await handle.query(OrderWorkflow.progress, detail=True), dict[str, int])
     assert_type(await handle.query("status"), Any)
     assert_type(await handle.update(OrderWorkflow.set_priority, 3), int)
+    assert_type(await handle.update(OrderWorkflow.rename, "x"), str)  # a plain `def` update
     assert_type(await handle.update("set_priority", 3), Any)
     assert_type(handle.id, str)
+
+
+async def messages_with_a_start(engine: TemporalEngine) -> None:
+    order = Order(order_id="1")
+    wf = OrderWorkflow.client(engine).with_options(workflow_id="order-1")
+    op = wf.with_start(OrderWorkflow.process, order, priority=2)
+    assert_type(op, WithStartWorkflowOperation[OrderResult])
+    assert_type(await op.update(OrderWorkflow.set_priority, 3), int)
+    assert_type(await op.start_update(OrderWorkflow.set_priority, 3), UpdateHandle[int])
+    assert_type(await op.signal(OrderWorkflow.approve, "alice", note="ok"), MethodHandle[OrderResult])
+    assert_type(op.handle, MethodHandle[OrderResult])
+    assert_type(await op.update("set_priority", 3), Any)
+    assert_type(wf.with_start("process", order), WithStartWorkflowOperation[Any])
+    assert_type(engine.with_start(OrderWorkflow, OrderWorkflow.count), WithStartWorkflowOperation[int])
+    assert_type(
+        engine.with_start("OrderWorkflow", "process", order, workflow_id="o"), WithStartWorkflowOperation[Any]
+    )
+    handle = await wf.start(OrderWorkflow.process, order)
+    accepted = await handle.start_update(OrderWorkflow.set_priority, 3)
+    assert_type(accepted, UpdateHandle[int])
+    assert_type(await accepted.result(timeout=5), int)
+    assert_type(await handle.start_update("set_priority", 3), UpdateHandle[Any])
+    assert_type(await engine.start_update("order-1", "set_priority", 3), UpdateHandle[Any])
+    assert_type(engine.activity_handle(task_token=b"t"), AsyncActivityHandle)
 
 
 async def engine_calls(engine: TemporalEngine) -> None:
@@ -100,6 +136,11 @@ class ActivityUser(Workflow):
         assert_type(await self.exec_local(ping, timeout=5), int)
 
 
+class RefusingUser(Workflow):
+    async def run(self) -> None:
+        assert_type(await self.exec(refuse, ChargeArgs(amount=1)), NoReturn)
+
+
 class ChildUser(Workflow):
     async def run(self) -> None:
         order = Order(order_id="1")
@@ -111,6 +152,23 @@ class ChildUser(Workflow):
         assert_type(await handle, OrderResult)
         assert_type(await handle.result(), OrderResult)
         assert_type(await child.start("process", order), ChildHandle[Any])
+
+
+class MessagesUser(Workflow):
+    async def run(self) -> None:
+        other = self.external("order-1", run_id=None)
+        assert_type(other, ExternalWorkflowHandle)
+        await other.signal(OrderWorkflow.approve, "alice", note="ok")
+        await other.signal("pause")
+        await other.cancel()
+        assert_type(self.info.parent, ParentInfo | None)
+        assert_type(self.info.history_length, int)
+        assert_type(self.info.continue_as_new_suggested, bool)
+        assert_type(self.all_handlers_finished(), bool)
+        await self.wait_until(self.all_handlers_finished)
+        # Called directly (as the workflow's own code would): a value, and a coroutine.
+        assert_type(OrderWorkflow().rename("x"), str)
+        assert_type(await OrderWorkflow().set_priority(3), int)
 
 
 async def direct_activity_calls() -> None:

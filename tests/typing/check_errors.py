@@ -53,6 +53,7 @@ async def handles(engine: TemporalEngine) -> None:
     await handle.query(OrderWorkflow.progress)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]
     label: int = await handle.query(OrderWorkflow.status)  # type: ignore[call-overload]  # pyright: ignore[reportAssignmentType]
     await handle.update(OrderWorkflow.set_priority, "high")  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType, reportCallIssue]
+    await handle.update(OrderWorkflow.rename, 1)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType, reportCallIssue]
     await handle.signal(42)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType, reportCallIssue]
     assert status, label
 

@@ -157,3 +157,17 @@ def test_from_config_rejects_unknown_option(project: Path) -> None:
 def test_from_config_accepts_a_model(project: Path) -> None:
     cfg = RuntimeConfig(task_queue="model")
     assert TemporalEngine.from_config(config=cfg, start_worker=False).config is cfg
+
+
+def test_auto_passthrough_from_file_env_and_argument(project: Path) -> None:
+    assert load_config(env={}).worker.auto_passthrough is True
+    (project / "pyproject.toml").write_text("[tool.temporal-runtime.worker]\nauto_passthrough = false\n")
+    from_file = load_config(env={})
+    assert from_file.worker.auto_passthrough is False
+    from_env = load_config(env={"TEMPORAL_RUNTIME_WORKER__AUTO_PASSTHROUGH": "true"})
+    assert from_env.worker.auto_passthrough is True
+    # The engine takes the configuration's value unless its argument says otherwise, and
+    # hands it to the workers it builds.
+    engine = TemporalEngine(config=from_file, start_worker=False)
+    assert engine.auto_passthrough is False and engine._worker_settings().auto_passthrough is False
+    assert TemporalEngine(config=from_file, auto_passthrough=True, start_worker=False).auto_passthrough

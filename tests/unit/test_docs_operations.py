@@ -9,8 +9,19 @@ from temporal_runtime._internal._codec import resolve_codec
 from tests.docs_examples import OPERATIONS, doc_examples, example_tests, load_example
 
 
-def test_operations_has_the_payload_examples() -> None:
-    assert set(doc_examples(OPERATIONS)) == {"encryption", "encryption-config", "custom-codec"}
+def test_operations_has_the_examples() -> None:
+    # Every example of the page, each run by a test: the payload ones here and in
+    # tests/integration; the routing and context ones in test_operations_examples.py.
+    assert set(doc_examples(OPERATIONS)) == {
+        "encryption",
+        "encryption-config",
+        "custom-codec",
+        "deployment-versioning",
+        "priorities",
+        "user-metadata",
+        "context-propagation",
+        "worker-tuning",
+    }
 
 
 async def test_the_custom_codec_example_runs(tmp_path: Path) -> None:

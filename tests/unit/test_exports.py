@@ -11,21 +11,23 @@ import pytest
 import temporal_runtime
 
 TOP_LEVEL = [
-    "Activity", "ActivityError", "ActivityInfo", "ApplicationError", "ChildHandle",
-    "ChildWorkflowError", "ConfigError", "DevServer", "EncryptionCodec", "EngineError",
-    "EngineNotStartedError",
-    "EngineState", "EngineStateError", "ExecutionStatus", "HealthStatus", "MethodHandle",
-    "NotInWorkflowError", "OptionError", "ParentClosePolicy", "Payload", "PayloadCodec",
-    "PayloadCodecError", "PayloadTooLargeError", "QueryFailedError", "QuietSaga",
-    "RegistrationError", "RetryPolicy", "RuntimeConfig", "Saga", "ScheduleHandle", "ScheduleInfo",
-    "ScheduleOverlapPolicy", "SearchAttributeKey", "StartOptions", "TLSConfig", "TemporalEngine",
-    "TemporalRuntimeError", "UnknownActivityError", "UnknownMethodError", "UnknownWorkflowError",
-    "UpdateFailedError", "UpdateMethod", "Workflow", "WorkflowAlreadyStartedError",
-    "WorkflowCancelled", "WorkflowCancelledError", "WorkflowClient", "WorkflowError",
-    "WorkflowFailedError", "WorkflowIDConflictPolicy", "WorkflowIDReusePolicy", "WorkflowInfo",
-    "WorkflowNotFoundError", "WorkflowStarter", "WorkflowStatus", "WorkflowTerminatedError",
-    "WorkflowTimedOutError", "activity_def", "activity_info", "heartbeat", "is_cancelled",
-    "load_config", "wf_query", "wf_signal", "wf_update",
+    "Activity", "ActivityCompletionError", "ActivityError", "ActivityInfo", "ActivityNotFoundError",
+    "ApplicationError", "ApplicationErrorCategory", "AsyncActivityHandle", "ChildHandle",
+    "ChildWorkflowError", "ConfigError", "ContextPropagator", "DevServer", "EncryptionCodec", "EngineError",
+    "EngineNotStartedError", "EngineState", "EngineStateError", "ExecutionStatus", "ExternalWorkflowHandle",
+    "HealthStatus", "MethodHandle", "NotInWorkflowError", "OptionError", "ParentClosePolicy", "ParentInfo",
+    "Payload", "PayloadCodec", "PayloadCodecError", "PayloadTooLargeError", "PendingActivity",
+    "QueryFailedError", "QuietSaga", "RegistrationError", "RetryPolicy", "RuntimeConfig", "Saga",
+    "ScheduleAlreadyRunningError", "ScheduleError", "ScheduleHandle", "ScheduleInfo",
+    "ScheduleNotFoundError", "ScheduleOverlapPolicy", "SearchAttributeKey", "StartOptions", "TLSConfig",
+    "TemporalEngine", "TemporalRuntimeError", "UnknownActivityError", "UnknownMethodError",
+    "UnknownWorkflowError", "UpdateFailedError", "UpdateHandle", "UpdateMethod", "VersioningBehavior",
+    "WithStartWorkflowOperation", "Workflow", "WorkflowAlreadyStartedError", "WorkflowCancelled",
+    "WorkflowCancelledError", "WorkflowClient", "WorkflowError", "WorkflowFailedError",
+    "WorkflowIDConflictPolicy", "WorkflowIDReusePolicy", "WorkflowInfo", "WorkflowNotFoundError",
+    "WorkflowStarter", "WorkflowStatus", "WorkflowTerminatedError", "WorkflowTimedOutError", "activity_def",
+    "activity_info", "allow_nondeterminism", "heartbeat", "is_cancelled", "load_config",
+    "raise_complete_async", "wf_query", "wf_signal", "wf_update",
 ]  # fmt: skip
 
 

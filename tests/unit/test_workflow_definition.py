@@ -141,21 +141,18 @@ def test_all_problems_in_one_message() -> None:
             @wf_signal("dup")
             async def two(self) -> None: ...
 
-            @wf_update
-            def sync_update(self, x: int) -> int:
-                return x
-
     message = str(info.value)
     assert message.startswith("Invalid workflow class")
     assert "UnitBroken" in message
-    assert "6 reason(s)" in message
+    assert "5 reason(s)" in message
     for expected in (
         "UnitBroken.sleep: 'sleep' is a Workflow helper",
         "UnitBroken.star_args: parameter 'items' is *args/**kwargs",
         "UnitBroken.star_kwargs: parameter 'options' is *args/**kwargs",
         "UnitBroken.unannotated: parameter 'x' has no type annotation",
         "signal name 'dup' is also used by",
-        "UnitBroken.sync_update: an update handler must be 'async def'",
+        "if unannotated is a helper coroutine shared by entry methods, make it private: _unannotated",
+        "if star_args is a helper coroutine",
     ):
         assert expected in message, (expected, message)
     assert _registry.workflows.get("UnitBroken") is None
@@ -248,20 +245,61 @@ def test_handler_decorators_only_mark() -> None:
         wf_signal("x")(42)  # type: ignore[type-var]
 
 
-def test_init_with_required_arguments_is_rejected() -> None:
-    with pytest.raises(RegistrationError, match=r"UnitInit.__init__ requires 'config'.*no arguments"):
+def test_init_receives_the_entry_arguments_it_declares() -> None:
+    class UnitInitArgs(Workflow):
+        def __init__(self, order: Order, rush: bool = False, retries: int = 3) -> None:
+            self.order, self.rush, self.retries = order, rush, retries
 
-        class UnitInit(Workflow):
-            def __init__(self, config: str) -> None:
-                self.config = config
+        async def process(self, order: Order, rush: bool = False) -> str:
+            return order.order_id
 
-            async def run(self) -> None: ...
+        async def audit(self, order: Order, note: str) -> None: ...
 
-    class UnitInitDefaults(Workflow):
+    defn = UnitInitArgs.__temporal_runtime__
+    assert defn.init_params == ("order", "rush")  # `retries` is no entry method's: its default
+
+    class UnitInitNone(Workflow):
         def __init__(self, config: str = "x") -> None:
             self.config = config
 
         async def run(self) -> str:
             return self.config
 
-    assert "run" in UnitInitDefaults.__temporal_runtime__.methods
+    assert UnitInitNone.__temporal_runtime__.init_params == ()
+
+
+def test_init_rule_problems_are_reported_at_definition() -> None:
+    with pytest.raises(RegistrationError) as info:
+
+        class UnitInitBad(Workflow):
+            def __init__(self, order: Order, rush: int = 0, /, *args: Any, **kwargs: Any) -> None: ...
+
+            async def process(self, order: Order, rush: bool = False) -> None: ...
+
+            async def refund(self, order_id: str) -> None: ...
+
+    message = str(info.value)
+    assert "UnitInitBad.__init__: parameter 'order' is positional-only" in message
+    assert "*args" not in message  # *args/**kwargs receive nothing: allowed
+
+    with pytest.raises(RegistrationError) as info:
+
+        class UnitInitMismatch(Workflow):
+            def __init__(self, order: dict[str, Any], rush: bool = True) -> None: ...
+
+            async def process(self, order: Order, rush: bool = False) -> None: ...
+
+            async def refund(self, order_id: str) -> None: ...
+
+    message = str(info.value)
+    assert "3 reason(s)" in message
+    assert (
+        "UnitInitMismatch.__init__: parameter 'order: dict[str, typing.Any]' is declared "
+        "'order: tests.unit.test_workflow_definition.Order' in entry method process"
+    ) in message
+    assert "parameter 'rush: bool = True' is declared 'rush: bool = False' in entry method process" in message
+    assert (
+        "UnitInitMismatch.__init__ requires 'order', which entry method refund does not take; every "
+        "run calls __init__ with the arguments of the entry method it starts, so add 'order' to "
+        "refund or give it a default in __init__"
+    ) in message

@@ -7,11 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.docs_examples import ROOT, doc_examples, example_tests, load_example
 
 
-async def test_local_engine_example(tmp_path: Path) -> None:
-    module = load_example("local-engine", tmp_path)
+@pytest.mark.parametrize("name", ["local-engine", "local-engine-clock"])
+async def test_local_engine_examples(name: str, tmp_path: Path) -> None:
+    module = load_example(name, tmp_path)
     tests = example_tests(module)
     assert len(tests) == 2
     for test in tests:

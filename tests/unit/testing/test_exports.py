@@ -12,11 +12,13 @@ def test_public_names() -> None:
     assert sorted(testing.__all__) == [
         "ActivityCall",
         "InMemoryEngine",
+        "LocalEngine",
         "ReplayError",
         "export_history",
         "local_engine",
         "replay",
         "replay_history",
+        "replay_workflows",
     ]
     for name in testing.__all__:
         assert getattr(testing, name).__module__.startswith("temporal_runtime.testing")

@@ -23,7 +23,8 @@ class Notifier(Workflow):
 
 class Blocking(Workflow):
     async def spin(self, seconds: float) -> str:
-        time.sleep(seconds)  # what a workflow must not do: block its workflow task
+        # What a workflow must not do: block its workflow task.
+        time.sleep(seconds)  # temporal-runtime: allow-nondeterminism
         return "spun"
 
 
