@@ -19,6 +19,7 @@ from temporal_runtime import (
     TemporalEngine,
     UpdateFailedError,
     WorkflowFailedError,
+    WorkflowIDConflictPolicy,
 )
 from temporal_runtime._internal._payloads import BLOB_SIZE_LIMIT
 from tests.integration._engines import engine_serving
@@ -62,7 +63,11 @@ async def test_arguments_over_the_limit_are_refused_before_sending(engine: Tempo
     wf = PayloadWorkflow.client(engine)
     handle = await wf.async_.serve()
     big = "s" * OVER
+    attach = wf.with_options(workflow_id=handle.id, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
+    with_start = attach.with_start(PayloadWorkflow.serve)
     calls = {
+        "update 'take' to workflow": with_start.update(PayloadWorkflow.take, big),
+        "signal 'feed' ": with_start.signal(PayloadWorkflow.feed, big),
         "signal 'feed'": handle.signal(PayloadWorkflow.feed, big),
         "update 'take'": handle.update(PayloadWorkflow.take, big),
         "query 'echo'": handle.query(PayloadWorkflow.echo, big),
