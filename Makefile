@@ -12,7 +12,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # Material for MkDocs prints a notice about MkDocs 2 on every build.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install test test-unit test-integration test-pythons lint format demo dev bench bench-quick examples docs docs-serve browser clean
+.PHONY: install test test-unit test-integration test-pythons lint format demo dev bench bench-quick soak examples docs docs-serve browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks --quick
+
+# Thousands of workflows while workers and the dev server are killed; the counts (completed,
+# failed cleanly, stuck, lost, duplicated) go to benchmarks/results/soak.md. Fails on any loss.
+soak: $(STAMP)
+	$(BIN)/python -m scripts.soak $(SOAK_ARGS)
 
 # The documentation site (mkdocs.yml) into site/; docs-serve rebuilds it on every change.
 docs: $(STAMP)

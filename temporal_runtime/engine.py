@@ -30,8 +30,10 @@ from temporal_runtime._internal._codec import data_converter, readable_memo, res
 from temporal_runtime._internal._connection import resolve_connect_args
 from temporal_runtime._internal._handles import RawWorkflowHandle
 from temporal_runtime._internal._observability import metrics_runtime, tracing_interceptors
+from temporal_runtime._internal._payloads import PayloadLimitInterceptor
 from temporal_runtime._internal._processes import ActivityPool
 from temporal_runtime._internal._routing_options import routing_fields
+from temporal_runtime._internal._secrets import redacted, scrub, secret_values
 from temporal_runtime._internal._temporal_messaging import TemporalMessaging
 from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, AnyInterceptor, Plan, WorkerSettings
 from temporal_runtime._internal._workflow_defn import WorkflowDefinition
@@ -154,7 +156,9 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, TemporalMessaging
         )
         self._max_activities = max_concurrent_activities or worker.max_concurrent_activities
         self._max_wf_tasks = max_concurrent_workflow_tasks or worker.max_concurrent_workflow_tasks
-        self._interceptors, self._worker_options = _workers.split_interceptors(interceptors, worker_options)
+        given_interceptors, self._worker_options = _workers.split_interceptors(interceptors, worker_options)
+        # Innermost, so that it measures the arguments exactly as they will be sent.
+        self._interceptors = [*given_interceptors, PayloadLimitInterceptor()]
         self._activity_processes = activity_processes
         self._given_client = client
         self._client: temporalio.client.Client | None = None
@@ -195,13 +199,15 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, TemporalMessaging
         """The arguments `start()` will pass to temporalio's ``Client.connect`` (resolved now).
 
         Explicit arguments over ``TEMPORAL_*`` variables over ``temporal.toml``; useful to check
-        which address, namespace and TLS settings a deployment really uses.
+        which address, namespace and TLS settings a deployment really uses. Secrets (the API
+        key, the TLS client private key, credential headers) show as ``<redacted>``: safe to
+        print or log.
 
         Example:
             >>> TemporalEngine(url="example:7233", start_worker=False).connect_args["target_host"]
             'example:7233'
         """
-        return resolve_connect_args(**self._connect_args)
+        return redacted(resolve_connect_args(**self._connect_args))
 
     @property
     def client(self) -> temporalio.client.Client:
@@ -252,8 +258,8 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, TemporalMessaging
         except Exception as err:
             raise ConnectionError(
                 f"cannot reach Temporal at {args['target_host']} (namespace {args['namespace']!r}): "
-                f"{err}. Start a local server with `temporal-runtime dev` (or `temporal server "
-                "start-dev`), or set url= / TEMPORAL_ADDRESS."
+                f"{scrub(str(err), secret_values(args))}. Start a local server with `temporal-runtime "
+                "dev` (or `temporal server start-dev`), or set url= / TEMPORAL_ADDRESS."
             ) from err
 
     async def _close(self) -> None:

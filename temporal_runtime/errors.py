@@ -21,7 +21,8 @@ TemporalRuntimeError
 │   ├── WorkflowNotFoundError
 │   ├── QueryFailedError
 │   ├── UpdateFailedError        the rejection's or failure's type in root_cause_type
-│   └── PayloadCodecError        a payload could not be encoded or decoded (unknown key id, corrupt)
+│   ├── PayloadCodecError        a payload could not be encoded or decoded (unknown key id, corrupt)
+│   └── PayloadTooLargeError (ValueError)  arguments over Temporal's payload size limit, not sent
 ├── ScheduleError                carries schedule_id
 │   ├── ScheduleAlreadyRunningError  a schedule with this id exists
 │   └── ScheduleNotFoundError        no such schedule (never created, or deleted)
@@ -47,38 +48,15 @@ from temporalio.exceptions import (
 )
 
 __all__ = [
-    "ActivityCompletionError",
-    "ActivityError",
-    "ActivityNotFoundError",
-    "ApplicationError",
-    "ApplicationErrorCategory",
-    "CancelledError",
-    "ChildWorkflowError",
-    "ConfigError",
-    "EngineError",
-    "EngineNotStartedError",
-    "EngineStateError",
-    "NotInWorkflowError",
-    "OptionError",
-    "PayloadCodecError",
-    "QueryFailedError",
-    "RegistrationError",
-    "ScheduleAlreadyRunningError",
-    "ScheduleError",
-    "ScheduleNotFoundError",
-    "TemporalRuntimeError",
-    "UnknownActivityError",
-    "UnknownMethodError",
-    "UnknownWorkflowError",
-    "UpdateFailedError",
-    "WorkflowAlreadyStartedError",
-    "WorkflowCancelledError",
-    "WorkflowError",
-    "WorkflowFailedError",
-    "WorkflowNotFoundError",
-    "WorkflowTerminatedError",
-    "WorkflowTimedOutError",
-]
+    "ActivityCompletionError", "ActivityError", "ActivityNotFoundError", "ApplicationError",
+    "ApplicationErrorCategory", "CancelledError", "ChildWorkflowError", "ConfigError", "EngineError",
+    "EngineNotStartedError", "EngineStateError", "NotInWorkflowError", "OptionError", "PayloadCodecError",
+    "PayloadTooLargeError", "QueryFailedError", "RegistrationError", "ScheduleAlreadyRunningError",
+    "ScheduleError", "ScheduleNotFoundError", "TemporalRuntimeError", "UnknownActivityError",
+    "UnknownMethodError", "UnknownWorkflowError", "UpdateFailedError", "WorkflowAlreadyStartedError",
+    "WorkflowCancelledError", "WorkflowError", "WorkflowFailedError", "WorkflowNotFoundError",
+    "WorkflowTerminatedError", "WorkflowTimedOutError",
+]  # fmt: skip
 
 
 class TemporalRuntimeError(Exception):
@@ -398,3 +376,25 @@ class PayloadCodecError(WorkflowError):
         >>> PayloadCodecError("key id 'k0' is not known", workflow_id="o-1").workflow_id
         'o-1'
     """
+
+
+class PayloadTooLargeError(WorkflowError, ValueError):
+    """Arguments over Temporal's payload size limit, refused before sending: ``size`` > ``limit`` bytes.
+
+    Example:
+        >>> PayloadTooLargeError("signal 'feed' is too large", size=3_000_000, limit=2_097_152).limit
+        2097152
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        size: int,
+        limit: int,
+        workflow_id: str | None = None,
+        workflow_type: str | None = None,
+    ) -> None:
+        super().__init__(message, workflow_id=workflow_id, workflow_type=workflow_type)
+        self.size = size
+        self.limit = limit

@@ -12,8 +12,10 @@ from typing import Any
 import temporalio.activity
 import temporalio.workflow
 from pydantic import TypeAdapter, ValidationError
+from temporalio.common import RawValue
 from temporalio.exceptions import ApplicationError
 
+from temporal_runtime._internal._payloads import DATA_CONVERTER, encode_checked
 from temporal_runtime._internal._signatures import NO_RETURN, make_type_adapter, read_signature
 from temporal_runtime._internal._validation import describe_validation_error
 from temporal_runtime.config import RuntimeConfig
@@ -154,6 +156,15 @@ def _check_result(
         ) from None
 
 
+def _send(name: str, adapter: TypeAdapter[Any] | None, value: Any, *, no_return: bool) -> RawValue:
+    # Checked, then encoded here, once, so that a result over the payload limit fails for good
+    # instead of temporalio's retryable failure that the default policy retries forever.
+    checked = _check_result(name, adapter, value, no_return=no_return)
+    in_worker = temporalio.activity.in_activity()
+    converter = temporalio.activity.payload_converter() if in_worker else DATA_CONVERTER.payload_converter
+    return encode_checked(converter, checked, f"the result of activity '{name}'")
+
+
 # The entries of `def` activities built in this process, by activity name: how an entry sent
 # to another process (pickled by name) finds itself again there.
 _SYNC_ENTRIES: dict[str, SyncEntry] = {}
@@ -201,7 +212,7 @@ class SyncEntry:
     def __call__(self, *payloads: Any) -> Any:
         args = _decode_args(self._name, self._args_adapter, payloads)
         result = self._fn(args) if self._args_adapter is not None else self._fn()
-        return _check_result(self._name, self._result_adapter, result, no_return=self._no_return)
+        return _send(self._name, self._result_adapter, result, no_return=self._no_return)
 
     def __reduce__(self) -> tuple[Callable[[str, str], SyncEntry], tuple[str, str]]:
         return (sync_entry, (self._name, self._module))
@@ -225,7 +236,7 @@ def _make_temporal_fn(
         async def run_async(*payloads: Any) -> Any:
             args = _decode_args(name, args_adapter, payloads)
             result = await (fn(args) if takes_args else fn())
-            return _check_result(name, result_adapter, result, no_return=no_return)
+            return _send(name, result_adapter, result, no_return=no_return)
 
         run_async.__name__ = run_async.__qualname__ = f"activity_{name}"
         entry = run_async

@@ -1,12 +1,15 @@
 """The hidden `@workflow.defn` class generated for each user workflow class.
 
 Its single run input is the envelope (`_envelope`). The run method is declared to take one
-`RawValue`, so temporalio never decodes the input itself: decoding and validation happen in
-`_envelope.decode`, and every problem with the input fails the workflow with a non-retryable
-`ApplicationError` (type ``InvalidWorkflowInput``) instead of failing workflow tasks forever.
-A call the workflow sandbox refuses fails the workflow too, with a message that names the
-method and the helper to use (`_sandbox_errors`). Handlers are thin: `_dispatch` holds the
-rules both runtimes share.
+`RawValue`, so temporalio does not decode a single input itself; any other count it decodes,
+and the engines' converter (`_payloads`) hands over an unreadable one as a `RawValue`.
+Decoding and validation happen in `_envelope.decode`, and every problem with the input fails
+the workflow with a non-retryable `ApplicationError` (type ``InvalidWorkflowInput``) instead
+of failing workflow tasks forever. A call the workflow sandbox refuses fails the workflow too,
+with a message that names the method and the helper to use (`_sandbox_errors`). Handlers are
+thin: `_dispatch` holds the rules both runtimes share. They are declared the same way as run,
+so an unreadable argument is reported by the handler's name. Results (of the run and of
+updates) are encoded here, once, so that one over the payload limit fails at once.
 
 The generated functions read the definition from the class they are called on (`ADAPTED_ATTR`),
 never from a closure, so a class re-created inside the workflow sandbox gets its adapter by
@@ -25,6 +28,7 @@ from temporalio.common import RawValue, VersioningBehavior
 from temporalio.exceptions import ApplicationError
 
 from temporal_runtime._internal import _dispatch, _envelope
+from temporal_runtime._internal._payloads import encode_checked
 from temporal_runtime._internal._sandbox_errors import RestrictedWorkflowAccessError, refusal
 from temporal_runtime._internal._temporal_runtime import TemporalWorkflowRuntime, workflow_fake
 from temporal_runtime._internal._workflow_defn import HandlerDefinition, MethodDefinition, WorkflowDefinition
@@ -35,6 +39,21 @@ from temporal_runtime._internal._workflow_defn import HandlerDefinition, MethodD
 # Where each generated class keeps the `WorkflowDefinition` it serves, and temporalio its own.
 ADAPTED_ATTR = "__temporal_runtime_adapted__"
 _TEMPORAL_ATTR = "__temporal_workflow_definition"
+# temporalio reads hints through inspect.signature/get_type_hints: with one RawValue parameter
+# it hands a single input over undecoded (and none as no arguments).
+_POSITIONAL = inspect.Parameter.POSITIONAL_OR_KEYWORD
+_RAW_INPUT = inspect.Signature(
+    [
+        inspect.Parameter("self", _POSITIONAL),
+        inspect.Parameter("payload", _POSITIONAL, annotation=RawValue, default=None),
+    ]
+)
+
+
+def _one_raw_input(fn: Callable[..., Any]) -> Callable[..., Any]:
+    setattr(fn, "__signature__", _RAW_INPUT)  # noqa: B010  # not a declared attribute of functions
+    fn.__annotations__ = {"payload": RawValue, "return": Any}
+    return fn
 
 
 def _make_signal(handler: HandlerDefinition) -> Callable[..., Any]:
@@ -45,13 +64,13 @@ def _make_signal(handler: HandlerDefinition) -> Callable[..., Any]:
             return
         found: HandlerDefinition = self.definition.handlers[attr]
         try:
-            result = _dispatch.signal(self.instance, found, args, twf.logger)
+            result = _dispatch.signal(self.instance, found, args, twf.logger, twf.payload_converter())
             if inspect.isawaitable(result):
                 await result
         except RestrictedWorkflowAccessError as err:
             raise refusal(err, found.qualname) from None
 
-    return twf.signal(name=handler.name)(on_signal)
+    return twf.signal(name=handler.name)(_one_raw_input(on_signal))
 
 
 def _make_query(handler: HandlerDefinition) -> Callable[..., Any]:
@@ -62,11 +81,11 @@ def _make_query(handler: HandlerDefinition) -> Callable[..., Any]:
             raise self.input_error
         found: HandlerDefinition = self.definition.handlers[attr]
         try:
-            return _dispatch.query(self.instance, found, args)
+            return _dispatch.query(self.instance, found, args, twf.payload_converter())
         except RestrictedWorkflowAccessError as err:
             raise refusal(err, found.qualname) from None
 
-    return twf.query(name=handler.name)(on_query)
+    return twf.query(name=handler.name)(_one_raw_input(on_query))
 
 
 def _make_update(handler: HandlerDefinition) -> Callable[..., Any]:
@@ -76,22 +95,24 @@ def _make_update(handler: HandlerDefinition) -> Callable[..., Any]:
     # converting them again is cheap, and keeps one path for both runtimes.
     async def on_update(self: Any, *args: Any) -> Any:
         found: HandlerDefinition = self.definition.handlers[attr]
+        converter = twf.payload_converter()
         try:
-            return await _dispatch.update(self.instance, found, found.validate_args(args))
+            result = await _dispatch.update(self.instance, found, _dispatch.call_args(found, args, converter))
         except RestrictedWorkflowAccessError as err:
             raise refusal(err, found.qualname) from None
+        return encode_checked(converter, result, f"the result of update '{found.name}'")
 
     def validate(self: Any, *args: Any) -> None:
         if self.input_error is not None:
             raise self.input_error
         found: HandlerDefinition = self.definition.handlers[attr]
         try:
-            _dispatch.validate_update(self.instance, found, args)
+            _dispatch.validate_update(self.instance, found, args, twf.payload_converter())
         except RestrictedWorkflowAccessError as err:
             raise refusal(err, found.qualname) from None
 
-    update = twf.update(name=handler.name)(on_update)
-    update.validator(validate)
+    update = twf.update(name=handler.name)(_one_raw_input(on_update))
+    update.validator(_one_raw_input(validate))
     return update
 
 
@@ -133,22 +154,14 @@ def build_adapter(defn: WorkflowDefinition) -> type:
         self.runtime.method = method.name
         fake = workflow_fake(defn.name, method.name)
         try:
-            return await _dispatch.run_entry(self.instance, defn, method, kwargs, fake)
+            result = await _dispatch.run_entry(self.instance, defn, method, kwargs, fake)
         except RestrictedWorkflowAccessError as err:
             raise refusal(err, method.qualname) from None
+        return encode_checked(twf.payload_converter(), result, f"the result of {defn.name}.{method.name}")
 
-    # temporalio reads hints through inspect.signature/get_type_hints: one RawValue input.
-    signature = inspect.Signature(
-        [
-            inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
-            inspect.Parameter("payload", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=RawValue),
-        ]
-    )
-    for fn in (run, __init__):
-        setattr(fn, "__signature__", signature)  # noqa: B010  # not a declared attribute of functions
-        fn.__annotations__ = {"payload": RawValue, "return": Any}
-    _belong(run, defn, "run")
-    _belong(__init__, defn, "__init__")
+    # `@workflow.init` requires `__init__` to take exactly what run takes.
+    _belong(_one_raw_input(run), defn, "run")
+    _belong(_one_raw_input(__init__), defn, "__init__")
 
     namespace: dict[str, Any] = {
         "__init__": twf.init(__init__) if defn.init_params else __init__,

@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 import temporalio.api.common.v1
 import temporalio.client
 import temporalio.converter
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 
+from temporal_runtime._internal._payloads import DATA_CONVERTER
 from temporal_runtime.codec import Payload, PayloadCodec
 from temporal_runtime.config import RuntimeConfig
 from temporal_runtime.encryption import EncryptionCodec
@@ -88,8 +88,8 @@ def as_temporal(codec: AnyCodec | None) -> TemporalCodec | None:
 def data_converter(codec: TemporalCodec | None) -> temporalio.converter.DataConverter:
     """The engines' converter (Pydantic) with `codec` on its payloads."""
     if codec is None:
-        return pydantic_data_converter
-    return dataclasses.replace(pydantic_data_converter, payload_codec=codec)
+        return DATA_CONVERTER
+    return dataclasses.replace(DATA_CONVERTER, payload_codec=codec)
 
 
 async def readable(read: Coroutine[Any, Any, T], unreadable: T) -> T:

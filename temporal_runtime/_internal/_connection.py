@@ -30,6 +30,7 @@ TLS_FIELDS = {
 }
 
 PemSource = str | bytes | os.PathLike[str]
+SECRET_PEMS = frozenset({"tls_client_key"})
 
 
 def read_pem(value: PemSource, *, key: str) -> bytes:
@@ -43,7 +44,11 @@ def read_pem(value: PemSource, *, key: str) -> bytes:
         return path.read_bytes()
     except OSError as err:
         reason = err.strerror or err
-        raise ConfigError(f"{key}: cannot read {path}: {reason}; give the path of a PEM file") from None
+        # A private key given as text that is not PEM would be echoed here as a "path".
+        where = "the file it names" if key in SECRET_PEMS else str(path)
+        raise ConfigError(
+            f"{key}: cannot read {where}: {reason}; give the path of a PEM file or the PEM text"
+        ) from None
 
 
 def merge_tls(

@@ -14,8 +14,10 @@ import logging
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
+import temporalio.converter
 from temporalio.exceptions import ApplicationError, FailureError
 
+from temporal_runtime._internal._payloads import read_raw
 from temporal_runtime._internal._runtime import RUNTIME_ATTR, WorkflowRuntime
 from temporal_runtime._internal._workflow_defn import (
     HandlerDefinition,
@@ -69,48 +71,76 @@ async def run_entry(
         raise
 
 
+def call_args(
+    handler: HandlerDefinition,
+    args: Sequence[Any],
+    converter: temporalio.converter.PayloadConverter | None = None,
+) -> list[Any]:
+    """`args` converted to `handler`'s annotations (raises `InputError`).
+
+    An argument temporalio handed over undecoded (a `RawValue`) is decoded with `converter`
+    first, so an unreadable one is reported by the handler's name and its position.
+    """
+    where = f"{handler.kind} '{handler.name}' ({handler.qualname})"
+    values = [
+        read_raw(arg, converter, f"{where}: argument {i + 1} of {len(args)}") for i, arg in enumerate(args)
+    ]
+    return handler.validate_args(tuple(values))
+
+
 def signal(
     instance: Any,
     handler: HandlerDefinition,
     args: Sequence[Any],
     log: logging.Logger | logging.LoggerAdapter[Any],
+    converter: temporalio.converter.PayloadConverter | None = None,
 ) -> Any:
     """Call signal `handler`; its result (a coroutine for ``async def``), or None if dropped."""
     try:
-        call_args = handler.validate_args(tuple(args))
+        converted = call_args(handler, args, converter)
     except InputError as err:
         log.warning("dropping signal: %s", err)
         return None
-    return getattr(instance, handler.attr)(*call_args)
+    return getattr(instance, handler.attr)(*converted)
 
 
-def query(instance: Any, handler: HandlerDefinition, args: Sequence[Any]) -> Any:
+def query(
+    instance: Any,
+    handler: HandlerDefinition,
+    args: Sequence[Any],
+    converter: temporalio.converter.PayloadConverter | None = None,
+) -> Any:
     """Answer query `handler`; an ``async def`` query is run to completion (it must not wait)."""
     try:
-        call_args = handler.validate_args(tuple(args))
+        converted = call_args(handler, args, converter)
     except InputError as err:
         raise ApplicationError(str(err), type=INVALID_QUERY_INPUT, non_retryable=True) from None
-    result = getattr(instance, handler.attr)(*call_args)
+    result = getattr(instance, handler.attr)(*converted)
     if inspect.iscoroutine(result):
         return run_to_completion(result, handler.qualname)  # pyright: ignore[reportUnknownArgumentType]
     return result
 
 
-def validate_update(instance: Any, handler: HandlerDefinition, args: Sequence[Any]) -> list[Any]:
+def validate_update(
+    instance: Any,
+    handler: HandlerDefinition,
+    args: Sequence[Any],
+    converter: temporalio.converter.PayloadConverter | None = None,
+) -> list[Any]:
     """Convert an update's arguments and run its validator; raise to reject the update."""
     try:
-        call_args = handler.validate_args(tuple(args))
+        converted = call_args(handler, args, converter)
     except InputError as err:
         raise ApplicationError(str(err), type=INVALID_UPDATE_INPUT, non_retryable=True) from None
     if handler.validator is not None:
-        handler.validator(instance, *call_args)
-    return call_args
+        handler.validator(instance, *converted)
+    return converted
 
 
-async def update(instance: Any, handler: HandlerDefinition, call_args: Sequence[Any]) -> Any:
+async def update(instance: Any, handler: HandlerDefinition, converted: Sequence[Any]) -> Any:
     """Run an accepted update (``async def`` or plain ``def``) with the arguments
-    `validate_update` returned, and return its result."""
-    result = getattr(instance, handler.attr)(*call_args)
+    `validate_update` (or `call_args`) returned, and return its result."""
+    result = getattr(instance, handler.attr)(*converted)
     if handler.is_async:
         result = await result
     return result

@@ -13,9 +13,9 @@ from typing import Any, cast
 
 import temporalio.api.common.v1
 import temporalio.converter
-from temporalio.common import RawValue
 from temporalio.exceptions import ApplicationError
 
+from temporal_runtime._internal._payloads import read_raw
 from temporal_runtime._internal._workflow_defn import InputError, MethodDefinition, WorkflowDefinition
 
 METHOD_MEMO_KEY = "temporal_runtime.method"
@@ -96,16 +96,10 @@ def decode(
     """
     if len(args) != 1:
         raise invalid(defn, f"expected exactly one input, got {len(args)}")
-    raw = args[0]
-    if isinstance(raw, RawValue):
-        if converter is None:
-            raise invalid(defn, "the input arrived undecoded and there is no converter to read it")
-        try:
-            value = converter.from_payload(raw.payload)
-        except Exception as err:
-            raise invalid(defn, f"the input is not readable JSON ({type(err).__name__}: {err})") from None
-    else:
-        value = raw
+    try:
+        value = read_raw(args[0], converter, "the input")
+    except InputError as err:
+        raise invalid(defn, str(err)) from None
     if not isinstance(value, dict):
         raise invalid(defn, f"the input must be a JSON object, got {type(value).__name__}")
     envelope = cast(dict[str, Any], value)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, create_model
@@ -34,6 +36,23 @@ VISIBILITY_STATUS = {
     "continued_as_new": "ContinuedAsNew",
     "timed_out": "TimedOut",
 }
+
+
+def api_key(args: argparse.Namespace) -> str | None:
+    """The API key from ``--api-key`` or ``--api-key-file`` (None: TEMPORAL_API_KEY / temporal.toml)."""
+    if args.api_key_file is None:
+        given: str | None = args.api_key
+        return given
+    if args.api_key is not None:
+        raise UsageError("give --api-key or --api-key-file, not both")
+    source = "stdin" if args.api_key_file == "-" else args.api_key_file
+    try:
+        key = (sys.stdin.read() if args.api_key_file == "-" else Path(args.api_key_file).read_text()).strip()
+    except OSError as err:
+        raise UsageError(f"--api-key-file: cannot read {source}: {err.strerror or err}") from None
+    if not key:
+        raise UsageError(f"--api-key-file: {source} is empty; it must hold the API key")
+    return key
 
 
 def make_engine(args: argparse.Namespace, *, start_worker: bool = False, **extra: Any) -> TemporalEngine:

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
+from temporal_runtime._internal._secrets import scrub
 from temporal_runtime._internal._workflow_defn import InputError
 from temporal_runtime.cli import _commands as c
 from temporal_runtime.cli._codec_server import cmd_codec_server
@@ -82,7 +83,12 @@ def _common() -> argparse.ArgumentParser:
     )
     g.add_argument("--namespace", help="namespace (TEMPORAL_NAMESPACE; default 'default')")
     g.add_argument("--profile", help="temporal.toml profile (TEMPORAL_PROFILE)")
-    g.add_argument("--api-key", help="API key, e.g. for Temporal Cloud (TEMPORAL_API_KEY); turns TLS on")
+    g.add_argument(
+        "--api-key",
+        help="API key, e.g. for Temporal Cloud; turns TLS on. Prefer TEMPORAL_API_KEY or "
+        "--api-key-file: other users can read a flag in the process list",
+    )
+    g.add_argument("--api-key-file", metavar="PATH", help="read the API key from this file ('-': stdin)")
     g.add_argument("--tls", action="store_true", default=None, help="use TLS with the system's roots")
     g.add_argument(
         "--tls-ca", metavar="PEM", help="server CA certificate file (TEMPORAL_TLS_SERVER_CA_CERT_PATH)"
@@ -266,6 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(args.log_level or ("INFO" if long_running else "WARNING"), args.log_format)
     out = Output(args.json)
     try:
+        args.api_key = c.api_key(args)
         if args.module and args.command != "worker":
             c.import_common_modules(args)
         func: Command = args.func
@@ -278,7 +285,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if code is None:
             logging.getLogger("temporal_runtime.cli").debug("unexpected error", exc_info=True)
             code = EXIT_FAILED
-        message = _one_line(err)
+        # No secret in an error line, whatever an underlying library put in its message.
+        message = scrub(_one_line(err), [getattr(args, "api_key", None), os.environ.get("TEMPORAL_API_KEY")])
         if args.json:
             print(dumps({"error": message, "error_type": type(err).__name__, "exit_code": code}), flush=True)
         print(f"{PROG} {args.command}: error: {message}", file=sys.stderr, flush=True)

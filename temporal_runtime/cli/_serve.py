@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from temporal_runtime._internal import _registry
+from temporal_runtime._internal._secrets import credentials
 from temporal_runtime.cli._commands import make_engine
 from temporal_runtime.cli._discovery import UsageError, import_modules
 from temporal_runtime.cli._health import HealthServer
@@ -91,16 +92,22 @@ async def cmd_worker(args: argparse.Namespace, out: Output) -> int:
             for queue, (workflows, activities) in served.items()
         }
         codec = engine.client.data_converter.payload_codec
+        auth = credentials(engine.connect_args)
         out.emit(
             {
                 "event": "serving",
                 "address": engine.address,
                 "namespace": engine.namespace,
+                **auth,
                 "task_queues": summary,
                 "health_port": health.port if health else None,
                 "codec": repr(codec) if codec is not None else None,
             },
-            f"worker serving {', '.join(sorted(summary))} on {engine.address} (namespace {engine.namespace})"
+            f"worker serving {', '.join(sorted(summary))} on {engine.address} (namespace {engine.namespace}"
+            + (", TLS" if auth["tls"] else "")
+            + (f", API key {auth['api_key']}" if auth["api_key"] else "")
+            + (f", client key {auth['tls_client_key']}" if auth["tls_client_key"] else "")
+            + ")"
             + (f"; health on :{health.port}" if health else "")
             + (f"; payloads through {codec!r}" if codec is not None else ""),
             line=True,

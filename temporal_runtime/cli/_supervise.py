@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 from dataclasses import dataclass, field
@@ -21,6 +22,10 @@ from typing import Any
 from temporal_runtime.cli._output import Output
 
 logger = logging.getLogger("temporal_runtime.worker")
+
+# Not passed on the command line: the processes get the API key the supervisor read through
+# TEMPORAL_API_KEY, so it is neither in the process list nor read twice from stdin.
+_OWN_OPTIONS = ("--processes", "--health-port", "--metrics-port", "--api-key", "--api-key-file")
 
 # A process that dies this many times within the window is broken, not unlucky.
 CRASH_LIMIT = 5
@@ -43,10 +48,10 @@ def child_args(argv: list[str], index: int, args: argparse.Namespace) -> list[st
         if skip:
             skip = False
             continue
-        if arg in ("--processes", "--health-port", "--metrics-port"):
+        if arg in _OWN_OPTIONS:
             skip = True
             continue
-        if arg.startswith(("--processes=", "--health-port=", "--metrics-port=")):
+        if arg.startswith(tuple(f"{option}=" for option in _OWN_OPTIONS)):
             continue
         out.append(arg)
     if "--json" not in out:
@@ -57,6 +62,12 @@ def child_args(argv: list[str], index: int, args: argparse.Namespace) -> list[st
     if args.metrics_port is not None:
         out += ["--metrics-port", str(args.metrics_port + index)]
     return out
+
+
+def child_env(args: argparse.Namespace) -> dict[str, str]:
+    """The environment of a worker process: the supervisor's, with the API key it was given."""
+    key: str | None = getattr(args, "api_key", None)
+    return {**os.environ, "TEMPORAL_API_KEY": key} if key else dict(os.environ)
 
 
 class Supervisor:
@@ -76,6 +87,7 @@ class Supervisor:
             "temporal_runtime",
             *child_args(self._argv, child.index, self.args),
             stdout=asyncio.subprocess.PIPE,
+            env=child_env(self.args),
         )
         logger.info("worker process %d started (pid %d)", child.index, child.process.pid)
 

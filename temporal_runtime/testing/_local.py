@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import temporalio.client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from temporal_runtime._internal import _registry
+from temporal_runtime._internal._payloads import DATA_CONVERTER
 from temporal_runtime.activity import Activity
 from temporal_runtime.config import to_timedelta
 from temporal_runtime.devserver import DevServer, find_temporal_cli
@@ -69,7 +69,7 @@ async def start_time_skipping_environment() -> WorkflowEnvironment:
         ...     await env.shutdown()
     """
     return await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
         test_server_existing_path=find_temporal_cli("temporal-test-server"),
     )
 

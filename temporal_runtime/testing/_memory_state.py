@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import temporalio.api.common.v1
 import temporalio.exceptions
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from temporal_runtime._internal._codec import TemporalCodec, through_codec
 from temporal_runtime._internal._failures import remote_traceback
+from temporal_runtime._internal._payloads import DATA_CONVERTER
 from temporal_runtime._internal._runtime import ContinueAsNew
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.client import ExecutionStatus
@@ -30,7 +30,7 @@ from temporal_runtime.options import ActivityOptions, StartOptions
 if TYPE_CHECKING:
     from temporal_runtime.testing._replay import ReplayError
 
-CONVERTER = pydantic_data_converter.payload_converter
+CONVERTER = DATA_CONVERTER.payload_converter
 _wait_keys = itertools.count()
 T = TypeVar("T")
 

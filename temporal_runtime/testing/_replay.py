@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import PayloadCodec as TemporalPayloadCodec
 from temporalio.worker import Replayer
 
 from temporal_runtime._internal import _envelope, _registry
 from temporal_runtime._internal._codec import as_temporal, data_converter
+from temporal_runtime._internal._payloads import DATA_CONVERTER
 from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, sandbox_runner
 from temporal_runtime.codec import PayloadCodec
 from temporal_runtime.config import current_config
@@ -101,7 +101,7 @@ def _started_method(history: dict[str, Any]) -> str | None:
         payloads = [_payload(p) for p in attrs["input"]["payloads"]]
     except Exception:
         return None
-    return _envelope.method_in_payloads(payloads, pydantic_data_converter.payload_converter)
+    return _envelope.method_in_payloads(payloads, DATA_CONVERTER.payload_converter)
 
 
 def _payload(raw: dict[str, Any]) -> Any:

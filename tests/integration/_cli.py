@@ -13,10 +13,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def cli_env() -> dict[str, str]:
+def cli_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    return env
+    return {**env, **(extra or {})}
 
 
 @dataclass
@@ -29,14 +29,14 @@ class Result:
         return json.loads(self.out)
 
 
-async def run_cli(*args: str, timeout: float = 120) -> Result:
+async def run_cli(*args: str, timeout: float = 120, env: dict[str, str] | None = None) -> Result:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "temporal_runtime",
         *args,
         cwd=ROOT,
-        env=cli_env(),
+        env=cli_env(env),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -45,14 +45,14 @@ async def run_cli(*args: str, timeout: float = 120) -> Result:
     return Result(proc.returncode, out.decode(), err.decode())
 
 
-async def spawn_cli(*args: str) -> asyncio.subprocess.Process:
+async def spawn_cli(*args: str, env: dict[str, str] | None = None) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "temporal_runtime",
         *args,
         cwd=ROOT,
-        env=cli_env(),
+        env=cli_env(env),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )

@@ -1,4 +1,7 @@
-"""A worker module with one slow activity, for the drain test: it runs until the test releases it."""
+"""A worker module with one slow activity, for the drain test: it runs until the test releases it.
+
+Each workflow gets its own folder; one ``release`` file beside the folders releases them all.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ async def slow_step(args: SlowArgs) -> str:
     folder = Path(args.folder)
     with (folder / "started").open("a") as fh:
         fh.write("x")
-    while not (folder / "release").exists():
+    while not (folder.parent / "release").exists():
         await asyncio.sleep(0.05)
     (folder / "finished").write_text("yes")
     return "finished"

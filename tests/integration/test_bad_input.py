@@ -14,17 +14,23 @@ from typing import Any
 
 import pytest
 import temporalio.client
+from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
+from temporalio.common import RawValue
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 
 from examples import orders
 from temporal_runtime import DevServer, TemporalEngine
 from tests.integration._temporal_cli import temporal_cli
+from tests.integration.payload_app import InitEcho, PayloadWorkflow  # noqa: F401  (served by bad_engine)
 
 WORKFLOW_TYPE = "OrderProcessingWorkflow"
 GOOD_ORDER = {"order_id": "A-1", "items": [{"sku": "apple", "quantity": 2}]}
 _NO_INPUT: Any = object()
+# Payloads no JSON decoder reads: broken JSON, and an encoding nobody registered.
+NOT_JSON = RawValue(Payload(metadata={"encoding": b"json/plain"}, data=b"{not json"))
+UNKNOWN_ENCODING = RawValue(Payload(metadata={"encoding": b"binary/encrypted"}, data=b"\x00\x01"))
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +51,7 @@ async def raw_client(dev_server: DevServer) -> temporalio.client.Client:
 
 
 async def _assert_failed_at_once(
-    handle: temporalio.client.WorkflowHandle[Any, Any], *expected: str
+    handle: temporalio.client.WorkflowHandle[Any, Any], *expected: str, how: str = "process_order(order)"
 ) -> ApplicationError:
     """The run failed with a non-retryable InvalidWorkflowInput naming the problem, first try."""
     with pytest.raises(temporalio.client.WorkflowFailureError) as info:
@@ -57,7 +63,7 @@ async def _assert_failed_at_once(
     for text in expected:
         assert text in cause.message, f"{text!r} not in {cause.message!r}"
     # It names how to start the workflow correctly.
-    assert "process_order(order)" in cause.message
+    assert how in cause.message
     history = await handle.fetch_history()
     kinds = [event.event_type for event in history.events]
     assert EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED not in kinds
@@ -100,6 +106,16 @@ RAW_CASES: list[tuple[str, Any, tuple[str, ...]]] = [
         [{"method": "process_order", "kwargs": {"order": GOOD_ORDER}}, {"x": 1}],
         ("expected exactly one input, got 2",),
     ),
+    ("unreadable-input", [NOT_JSON], ("not readable JSON",)),
+    ("unknown-encoding", [UNKNOWN_ENCODING], ("not readable JSON", "binary/encrypted")),
+    # temporalio decodes inputs itself when their count is not one; an unreadable one among
+    # them must still reach the library's check instead of failing the workflow task.
+    (
+        "two-inputs-one-unreadable",
+        [NOT_JSON, {"method": "process_order", "kwargs": {"order": GOOD_ORDER}}],
+        ("expected exactly one input, got 2",),
+    ),
+    ("three-unreadable", [NOT_JSON, UNKNOWN_ENCODING, NOT_JSON], ("expected exactly one input, got 3",)),
     ("missing-method", [{"kwargs": {"order": GOOD_ORDER}}], ("no 'method'",)),
     ("method-not-string", [{"method": 7, "kwargs": {}}], ("'method' must be a string", "7")),
     ("kwargs-not-object", [{"method": "process_order", "kwargs": [GOOD_ORDER]}], ("'kwargs' must be",)),
@@ -123,6 +139,26 @@ async def test_bad_input_from_raw_client(
         WORKFLOW_TYPE, args=inputs, id=f"bad-{uuid.uuid4().hex[:10]}", task_queue=bad_queue
     )
     await _assert_failed_at_once(handle, *expected)
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [[NOT_JSON], [NOT_JSON, {"method": "echo", "kwargs": {"text": "hi"}}], [{"method": "echo"}, {}]],
+    ids=["unreadable", "two-one-unreadable", "two-inputs"],
+)
+async def test_bad_input_to_a_workflow_whose_init_takes_it(
+    bad_engine: TemporalEngine, raw_client: temporalio.client.Client, bad_queue: str, inputs: list[Any]
+) -> None:
+    # temporalio hands the input to `__init__` as well as to run; it too must fail the run only.
+    handle = await raw_client.start_workflow(
+        "InitEcho", args=inputs, id=f"bad-init-{uuid.uuid4().hex[:10]}", task_queue=bad_queue
+    )
+    await _assert_failed_at_once(handle, "InitEcho", how="echo(text)")
+    good = {"method": "echo", "kwargs": {"text": "hi"}}
+    ok = await raw_client.execute_workflow(
+        "InitEcho", good, id=f"ok-init-{uuid.uuid4().hex[:10]}", task_queue=bad_queue
+    )
+    assert ok == "hi"
 
 
 # (case id, --input flags given to the CLI, text the failure message must contain)
@@ -195,6 +231,58 @@ async def test_cli_execute_reports_the_failure(
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "InvalidWorkflowInput" in output or "signal handler" in output, output
+
+
+# (case id, arguments given to a handler that takes (text: str), text the answer must contain)
+HANDLER_CASES: list[tuple[str, list[Any], tuple[str, ...]]] = [
+    ("unreadable", [NOT_JSON], ("argument 1 of 1 is not readable JSON", "Invalid JSON")),
+    ("unknown-encoding", [UNKNOWN_ENCODING], ("argument 1 of 1 is not readable JSON", "binary/encrypted")),
+    ("two-one-unreadable", ["fine", NOT_JSON], ("argument 2 of 2 is not readable JSON",)),
+    ("two-readable", ["fine", "extra"], ("takes (text); got 2 argument(s)",)),
+    ("none", [], ("takes (text); got 0 argument(s)",)),
+    ("wrong-type", [{"text": 1}], ("'text' is invalid", "valid string")),
+]
+
+
+@pytest.fixture
+async def serving(
+    bad_engine: TemporalEngine, raw_client: temporalio.client.Client, bad_queue: str
+) -> AsyncIterator[temporalio.client.WorkflowHandle[Any, Any]]:
+    handle = await raw_client.start_workflow(
+        "PayloadWorkflow", {"method": "serve"}, id=f"bad-h-{uuid.uuid4().hex[:10]}", task_queue=bad_queue
+    )
+    yield handle
+    # Whatever it was sent, the workflow still runs normally and no task ever failed.
+    assert await handle.query("received") == []
+    await handle.signal("finish")
+    assert await asyncio.wait_for(handle.result(), 60) == []
+    kinds = [event.event_type for event in (await handle.fetch_history()).events]
+    assert EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED not in kinds
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"), [c[1:] for c in HANDLER_CASES], ids=[c[0] for c in HANDLER_CASES]
+)
+async def test_bad_query_and_update_arguments_answer_in_the_librarys_words(
+    serving: temporalio.client.WorkflowHandle[Any, Any], args: list[Any], expected: tuple[str, ...]
+) -> None:
+    with pytest.raises(temporalio.client.WorkflowQueryFailedError) as query:
+        await serving.query("echo", args=args)
+    assert "PayloadWorkflow.echo" in query.value.message
+    for text in expected:
+        assert text in query.value.message, f"{text!r} not in {query.value.message!r}"
+
+    with pytest.raises(temporalio.client.WorkflowUpdateFailedError) as update:
+        await serving.execute_update("take", args=args)
+    cause = update.value.cause
+    assert isinstance(cause, ApplicationError), repr(cause)
+    assert cause.type == "InvalidUpdateInput" and cause.non_retryable
+    assert "PayloadWorkflow.take" in cause.message
+    for text in expected:
+        assert text in cause.message, f"{text!r} not in {cause.message!r}"
+
+    # A signal cannot answer: it is dropped (and logged), the workflow is unaffected.
+    await serving.signal("feed", args=args)
 
 
 async def test_same_worker_still_serves_after_bad_inputs(

@@ -1,4 +1,5 @@
-"""SIGTERM on a worker subprocess: readiness turns false, the running activity finishes, exit 0."""
+"""SIGTERM on a worker subprocess under load: readiness turns false, every running activity
+finishes once, the worker exits 0, and no result is lost or duplicated."""
 
 from __future__ import annotations
 
@@ -33,8 +34,14 @@ async def _until(predicate: Any, what: str, attempts: int = 600) -> None:
     raise AssertionError(f"never happened: {what}")
 
 
-async def test_sigterm_drains_in_flight_activity(dev_server: DevServer, tmp_path: Path) -> None:
+IN_FLIGHT = 30
+
+
+async def test_sigterm_drains_in_flight_activities(dev_server: DevServer, tmp_path: Path) -> None:
     queue = f"drain-{uuid.uuid4().hex[:10]}"
+    folders = [tmp_path / f"wf-{i}" for i in range(IN_FLIGHT)]
+    for folder in folders:
+        folder.mkdir()
     proc = await spawn_cli(
         "worker", "tests.integration.drain_app", "--task-queue", queue, "--health-port", "0",
         "--health-host", "127.0.0.1", "--drain-timeout", "120", "--address", dev_server.address, "--json",
@@ -49,12 +56,13 @@ async def test_sigterm_drains_in_flight_activity(dev_server: DevServer, tmp_path
         await _until(ready, "worker ready")
 
         async with TemporalEngine(url=dev_server.address, task_queue=queue, start_worker=False) as client:
-            handle = await DrainWorkflow.client(client).async_.run(str(tmp_path))
+            drains = DrainWorkflow.client(client)
+            handles = [await drains.async_.run(str(folder)) for folder in folders]
 
-            async def started() -> bool:
-                return (tmp_path / "started").exists()
+            async def all_started() -> bool:
+                return all((folder / "started").exists() for folder in folders)
 
-            await _until(started, "activity started")
+            await _until(all_started, f"{IN_FLIGHT} activities started")
             proc.send_signal(signal.SIGTERM)
 
             async def draining() -> bool:
@@ -63,24 +71,26 @@ async def test_sigterm_drains_in_flight_activity(dev_server: DevServer, tmp_path
 
             await _until(draining, "readiness false while draining")
             assert (await _get(port, "/livez"))[0] == 200
-            # The activity cannot end before it is released, so the worker must still be waiting.
+            # The activities cannot end before they are released, so the worker must still wait.
             assert proc.returncode is None
-            assert not (tmp_path / "finished").exists()
+            assert not any((folder / "finished").exists() for folder in folders)
 
             (tmp_path / "release").write_text("go")
             assert await asyncio.wait_for(proc.wait(), 120) == 0
-            assert (tmp_path / "finished").read_text() == "yes"
+            assert all((folder / "finished").read_text() == "yes" for folder in folders)
             assert proc.stdout is not None
             rest = (await proc.stdout.read()).decode()
             assert '"event": "stopped"' in rest
 
-        # The activity's result reached the server: a new worker finishes the workflow without
-        # running the activity again.
+        # The activities' results reached the server: a new worker finishes every workflow
+        # without running an activity again.
         async with TemporalEngine(
             url=dev_server.address, task_queue=queue, workflows=[DrainWorkflow]
         ) as engine:
-            assert await engine.get_result(handle.id, timeout_seconds=120) == "finished"
-        assert (tmp_path / "started").read_text() == "x"
+            results = [await engine.get_result(h.id, timeout_seconds=120) for h in handles]
+        lost = sum(result != "finished" for result in results)
+        duplicated = sum((folder / "started").read_text() != "x" for folder in folders)
+        assert (lost, duplicated) == (0, 0)
     finally:
         if proc.returncode is None:
             proc.kill()

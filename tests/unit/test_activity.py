@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import pytest
 from pydantic import BaseModel, Field
+from temporalio.common import RawValue
 from temporalio.exceptions import ApplicationError
 
 from temporal_runtime import Activity, RegistrationError, RetryPolicy, activity_def
+from temporal_runtime._internal._payloads import BLOB_SIZE_LIMIT, DATA_CONVERTER
 
 
 class Mail(BaseModel):
@@ -64,7 +66,10 @@ def test_no_argument_activity() -> None:
 async def test_worker_entry_validates_input_and_names_the_field() -> None:
     send = activity_def("unit_send_checked", Args=Mail, Result=Sent)(send_impl)
     entry = send.definition.temporal_fn
-    assert await entry({"to": "x"}) == Sent(message_id="m-x")
+    # The entry hands temporalio the result already encoded (its size checked).
+    sent = await entry({"to": "x"})
+    assert isinstance(sent, RawValue)
+    assert DATA_CONVERTER.payload_converter.from_payload(sent.payload, Sent) == Sent(message_id="m-x")
     with pytest.raises(ApplicationError) as info:
         await entry({"to": "x", "retries": -1})
     assert info.value.type == "InvalidActivityInput"
@@ -85,6 +90,20 @@ def test_worker_entry_validates_result_and_names_the_field() -> None:
     assert info.value.type == "InvalidActivityResult"
     assert info.value.non_retryable
     assert "result.message_id" in info.value.message
+
+
+def test_worker_entry_fails_a_result_over_the_payload_limit_for_good() -> None:
+    @activity_def("unit_huge_result")
+    def huge() -> str:
+        return "x" * BLOB_SIZE_LIMIT
+
+    with pytest.raises(ApplicationError) as info:
+        huge.definition.temporal_fn()
+    assert info.value.type == "PayloadTooLarge"
+    assert info.value.non_retryable
+    assert "activity 'unit_huge_result'" in info.value.message
+    assert "bytes encoded, over Temporal's payload size limit" in info.value.message
+    assert f"{BLOB_SIZE_LIMIT:,} bytes" in info.value.message
 
 
 def test_malformed_activities_list_every_problem() -> None:

@@ -232,3 +232,18 @@ def test_worker_processes_get_the_same_command_line_and_their_own_ports() -> Non
     assert child_args(["worker", "app", "--processes=2", "--health-port", "0"], 1, free) == [
         "worker", "app", "--json", "--health-port", "0",
     ]  # fmt: skip
+
+
+def test_worker_processes_get_the_api_key_in_their_environment_not_their_command_line() -> None:
+    import argparse
+    import os
+
+    from temporal_runtime.cli._supervise import child_args, child_env
+
+    keyed = argparse.Namespace(processes=2, health_port=None, metrics_port=None, api_key="k-secret")
+    for given in (["--api-key", "k-secret"], ["--api-key=k-secret"], ["--api-key-file", "-"]):
+        argv = ["worker", "app", *given, "--processes", "2"]
+        assert child_args(argv, 0, keyed) == ["worker", "app", "--json"]
+    assert child_env(keyed)["TEMPORAL_API_KEY"] == "k-secret"
+    unkeyed = argparse.Namespace(api_key=None)
+    assert child_env(unkeyed).get("TEMPORAL_API_KEY") == os.environ.get("TEMPORAL_API_KEY")

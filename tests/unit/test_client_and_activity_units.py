@@ -32,6 +32,7 @@ from temporal_runtime._internal._failures import (
     translate_activity,
     translate_schedule,
 )
+from temporal_runtime._internal._payloads import DATA_CONVERTER
 from temporal_runtime._internal._schedule_specs import build_schedule, cron_strings, crons, updated
 from temporal_runtime._internal._temporal_options import start_kwargs
 from temporal_runtime.testing._memory_activities import backoff
@@ -208,7 +209,9 @@ def test_a_def_activity_entry_pickles_by_name() -> None:
     assert isinstance(entry, SyncEntry)
     again = pickle.loads(pickle.dumps(entry))
     assert again is entry  # found by its name, as a pool process finds it after importing
-    assert again(21) == 42
+    sent = again(21)  # encoded, its size checked, as the worker sends it
+    assert isinstance(sent, temporalio.common.RawValue)
+    assert DATA_CONVERTER.payload_converter.from_payload(sent.payload) == 42
     assert len(pickle.dumps(entry)) < 200  # the name and module, not the function
 
 
