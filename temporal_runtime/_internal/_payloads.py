@@ -19,7 +19,7 @@ compression may take many away.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 import temporalio.api.common.v1
@@ -43,6 +43,9 @@ PAYLOAD_TOO_LARGE = "PayloadTooLarge"
 # one, and the workflow's task fails until the workflow is terminated.
 UPDATE_RESERVE = 16 * 1024
 _RESERVED_FOR = "update request around the arguments"
+# What one payload adds to its Payloads message beyond its own size: a tag byte and a length
+# varint of at most 5 bytes (sizes under 4 GiB).
+_FIELD_OVERHEAD = 6
 
 
 class PayloadConverter(PydanticPayloadConverter):
@@ -112,17 +115,30 @@ def encode_checked(converter: temporalio.converter.PayloadConverter, value: Any,
 
 
 def _encode_args(
-    args: Sequence[Any], what: str, workflow_id: str, workflow_type: str | None = None, *, reserve: int = 0
+    args: Sequence[Any],
+    what: Callable[[], str],
+    workflow_id: str,
+    workflow_type: str | None = None,
+    *,
+    reserve: int = 0,
 ) -> list[Any]:
     if not args:
         return []
     payloads = DATA_CONVERTER.payload_converter.to_payloads(args)
-    problem = oversize(payloads, what, reserve=reserve)
-    if problem is not None:
-        size, message = problem
-        raise PayloadTooLargeError(
-            message, size=size, limit=BLOB_SIZE_LIMIT, workflow_id=workflow_id, workflow_type=workflow_type
-        )
+    # Every start, signal and update passes here: the exact size (which copies the payloads into
+    # one message) and the description are worked out only when a cheap upper bound is over.
+    bound = sum(payload.ByteSize() for payload in payloads) + _FIELD_OVERHEAD * len(payloads)
+    if bound > BLOB_SIZE_LIMIT - reserve:
+        problem = oversize(payloads, what(), reserve=reserve)
+        if problem is not None:
+            size, message = problem
+            raise PayloadTooLargeError(
+                message,
+                size=size,
+                limit=BLOB_SIZE_LIMIT,
+                workflow_id=workflow_id,
+                workflow_type=workflow_type,
+            )
     # Encoded once: temporalio sends a RawValue's payload as it is.
     return [RawValue(payload) for payload in payloads]
 
@@ -138,35 +154,52 @@ class _Outbound(temporalio.client.OutboundInterceptor):
     async def start_workflow(
         self, input: temporalio.client.StartWorkflowInput
     ) -> temporalio.client.WorkflowHandle[Any, Any]:
-        input.args = _encode_args(input.args, _started(input.workflow, input.args), input.id, input.workflow)
+        input.args = _encode_args(
+            input.args, lambda: _started(input.workflow, input.args), input.id, input.workflow
+        )
         if input.start_signal is not None:
             input.start_signal_args = _encode_args(
-                input.start_signal_args, f"signal '{input.start_signal}'", input.id, input.workflow
+                input.start_signal_args, lambda: f"signal '{input.start_signal}'", input.id, input.workflow
             )
         return await super().start_workflow(input)
 
     async def signal_workflow(self, input: temporalio.client.SignalWorkflowInput) -> None:
-        input.args = _encode_args(input.args, f"signal '{input.signal}' to workflow '{input.id}'", input.id)
+        input.args = _encode_args(
+            input.args, lambda: f"signal '{input.signal}' to workflow '{input.id}'", input.id
+        )
         await super().signal_workflow(input)
 
     async def query_workflow(self, input: temporalio.client.QueryWorkflowInput) -> Any:
-        input.args = _encode_args(input.args, f"query '{input.query}' to workflow '{input.id}'", input.id)
+        input.args = _encode_args(
+            input.args, lambda: f"query '{input.query}' to workflow '{input.id}'", input.id
+        )
         return await super().query_workflow(input)
 
     async def start_workflow_update(
         self, input: temporalio.client.StartWorkflowUpdateInput
     ) -> temporalio.client.WorkflowUpdateHandle[Any]:
-        what = f"update '{input.update}' to workflow '{input.id}'"
-        input.args = _encode_args(input.args, what, input.id, reserve=UPDATE_RESERVE)
+        input.args = _encode_args(
+            input.args,
+            lambda: f"update '{input.update}' to workflow '{input.id}'",
+            input.id,
+            reserve=UPDATE_RESERVE,
+        )
         return await super().start_workflow_update(input)
 
     async def start_update_with_start_workflow(
         self, input: temporalio.client.StartWorkflowUpdateWithStartInput
     ) -> temporalio.client.WorkflowUpdateHandle[Any]:
         start, update = input.start_workflow_input, input.update_workflow_input
-        start.args = _encode_args(start.args, _started(start.workflow, start.args), start.id, start.workflow)
-        what = f"update '{update.update}' to workflow '{start.id}'"
-        update.args = _encode_args(update.args, what, start.id, start.workflow, reserve=UPDATE_RESERVE)
+        start.args = _encode_args(
+            start.args, lambda: _started(start.workflow, start.args), start.id, start.workflow
+        )
+        update.args = _encode_args(
+            update.args,
+            lambda: f"update '{update.update}' to workflow '{start.id}'",
+            start.id,
+            start.workflow,
+            reserve=UPDATE_RESERVE,
+        )
         return await super().start_update_with_start_workflow(input)
 
 

@@ -5,8 +5,9 @@ told otherwise, shows it as the run's summary; temporalio would convert both to 
 every start, which costs more than the rest of what a start adds. A payload of a string depends
 only on the string and the converter, so when the client's converter cannot vary (no payload
 codec, which may rotate keys; no external storage; no serialization context) and no client
-interceptor may read those values as text, each method's payload is made once and temporalio
-takes it as it is (it passes `Payload` memo values and summaries through). Otherwise every start
+interceptor but the engine's own size check (which reads only the arguments) may read those
+values as text, each method's payload is made once and temporalio takes it as it is (it passes
+`Payload` memo values and summaries through). Otherwise every start
 passes the strings and temporalio encodes them as before.
 """
 
@@ -20,6 +21,7 @@ import temporalio.client
 import temporalio.converter
 
 from temporal_runtime._internal._envelope import METHOD_MEMO_KEY
+from temporal_runtime._internal._payloads import PayloadLimitInterceptor
 from temporal_runtime._internal._temporal_options import workflow_start_kwargs
 from temporal_runtime.options import StartOptions
 
@@ -28,7 +30,9 @@ def _reusable(client: temporalio.client.Client) -> bool:
     converter = client.data_converter
     if converter.payload_codec is not None or converter.external_storage is not None:
         return False
-    if client.config()["interceptors"]:
+    # The engine's own size check reads only the arguments; any other interceptor might read
+    # the memo or the summary as text.
+    if any(not isinstance(i, PayloadLimitInterceptor) for i in client.config()["interceptors"]):
         return False
     context = temporalio.converter.WorkflowSerializationContext(namespace=client.namespace, workflow_id="")
     return converter.with_context(context) is converter

@@ -19,6 +19,7 @@ from temporal_runtime import TemporalEngine, Workflow
 from temporal_runtime._internal import _start_payloads
 from temporal_runtime._internal._codec import as_temporal, data_converter
 from temporal_runtime._internal._envelope import METHOD_MEMO_KEY
+from temporal_runtime._internal._payloads import PayloadLimitInterceptor
 from temporal_runtime._internal._start import NO_OPTIONS, resolved_options
 from temporal_runtime._internal._start_payloads import StartPayloads
 from temporal_runtime.config import WorkflowDefaults
@@ -107,6 +108,8 @@ async def test_starts_send_what_they_sent_before_with_the_method_encoded_once() 
 
 def test_payloads_are_reused_only_where_encoding_cannot_vary() -> None:
     assert StartPayloads(_client())._reuse  # pyright: ignore[reportPrivateUsage]
+    # The engine's own size check reads only the arguments, so it keeps the reuse.
+    assert StartPayloads(_client(PayloadLimitInterceptor()))._reuse  # pyright: ignore[reportPrivateUsage]
     assert not StartPayloads(_client(_PassThrough()))._reuse  # pyright: ignore[reportPrivateUsage]
     converter = data_converter(as_temporal(EncryptionCodec({"k1": b"0" * 32})))
     encrypted = temporalio.client.Client(
