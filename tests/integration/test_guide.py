@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "guide.md"
 
 RUNNER = """
-import asyncio, sys
+import asyncio, os, sys
 import guide_example as g
 from temporal_runtime import TemporalEngine
 
@@ -29,6 +29,8 @@ async def run() -> None:
     print("guide ok")
 
 asyncio.run(run())
+sys.stdout.flush()
+os._exit(0)  # temporalio's threads may crash a finishing interpreter (sdk-python#300)
 """
 
 
