@@ -34,9 +34,9 @@ from temporal_runtime._internal._payloads import PayloadLimitInterceptor
 from temporal_runtime._internal._processes import ActivityPool
 from temporal_runtime._internal._routing_options import routing_fields
 from temporal_runtime._internal._secrets import redacted, scrub, secret_values
+from temporal_runtime._internal._start import StartRequest
 from temporal_runtime._internal._temporal_messaging import TemporalMessaging
 from temporal_runtime._internal._workers import DEFAULT_PASSTHROUGH, AnyInterceptor, Plan, WorkerSettings
-from temporal_runtime._internal._workflow_defn import WorkflowDefinition
 from temporal_runtime.activity import Activity
 from temporal_runtime.client import WorkflowStatus
 from temporal_runtime.codec import PayloadCodec
@@ -44,7 +44,6 @@ from temporal_runtime.config import RuntimeConfig, current_config, load_config, 
 from temporal_runtime.deployments import DeploymentOperations
 from temporal_runtime.errors import ConfigError, EngineNotStartedError
 from temporal_runtime.lifecycle import EngineState, HealthStatus
-from temporal_runtime.options import StartOptions
 from temporal_runtime.schedules import ScheduleOperations
 
 __all__ = ["DEFAULT_PASSTHROUGH", "EngineState", "HealthStatus", "TemporalEngine"]
@@ -351,18 +350,10 @@ class TemporalEngine(ScheduleOperations, DeploymentOperations, TemporalMessaging
 
     # -- the backend of the calling surface ------------------------------------------------
 
-    async def _start_run(
-        self,
-        workflow: WorkflowDefinition,
-        envelope: dict[str, Any],
-        memo: dict[str, Any],
-        options: StartOptions,
-        *,
-        workflow_id: str,
-        task_queue: str,
-    ) -> RawWorkflowHandle:
-        kwargs = self._start_kwargs(options, workflow_id=workflow_id, task_queue=task_queue, memo=memo)
-        return await self.client.start_workflow(workflow.name, envelope, **kwargs)
+    async def _start_run(self, request: StartRequest) -> RawWorkflowHandle:
+        return await self.client.start_workflow(
+            request.workflow.name, request.envelope, **self._start_kwargs(request)
+        )
 
     def _run_handle(self, workflow_id: str, run_id: str | None) -> RawWorkflowHandle:
         return self.client.get_workflow_handle(workflow_id, run_id=run_id)

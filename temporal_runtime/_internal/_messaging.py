@@ -15,7 +15,7 @@ from typing import Any, Concatenate, overload
 import temporalio.common
 
 from temporal_runtime._internal._handles import RawAsyncActivityHandle, RawUpdateHandle, RawWorkflowHandle
-from temporal_runtime._internal._start import StartMessage, StartRequest, start_request
+from temporal_runtime._internal._start import StartMessage, StartRequest
 from temporal_runtime._internal._surface import EngineSurface
 from temporal_runtime._internal._types import MethodParams, ReturnType, WorkflowType
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
@@ -45,14 +45,7 @@ class MessagingSurface(EngineSurface):
             options = dataclasses.replace(
                 options, id_conflict_policy=temporalio.common.WorkflowIDConflictPolicy.USE_EXISTING
             )
-        raw = await self._start_run(
-            request.workflow,
-            request.envelope,
-            request.memo,
-            options,
-            workflow_id=request.workflow_id,
-            task_queue=request.task_queue,
-        )
+        raw = await self._start_run(request._replace(options=options))
         if message.kind == "signal":
             await raw.signal(message.name, args=message.args)
             return raw, None
@@ -72,10 +65,7 @@ class MessagingSurface(EngineSurface):
         message: StartMessage,
     ) -> tuple[RawWorkflowHandle, RawUpdateHandle | None]:
         self._require_running()
-        request = start_request(
-            workflow, method, kwargs, options, config=self.config, default_queue=self.task_queue
-        )
-        return await self._send_with_start(request, message)
+        return await self._send_with_start(self._start_request(workflow, method, kwargs, options), message)
 
     # -- starting with a message -----------------------------------------------------------------
 

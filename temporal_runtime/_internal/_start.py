@@ -10,7 +10,6 @@ resolved once per configuration, not on every call.
 from __future__ import annotations
 
 import functools
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -41,26 +40,73 @@ class StartRequest(NamedTuple):
     task_queue: str
 
 
-def start_request(
-    workflow: WorkflowDefinition,
-    method: MethodDefinition,
-    kwargs: dict[str, Any],
-    options: StartOptions,
-    *,
-    config: RuntimeConfig,
-    default_queue: str,
-) -> StartRequest:
-    """Resolve a start of `method` with bound `kwargs` under `options` and the engine's defaults."""
-    return StartRequest(
-        workflow=workflow,
-        method=method,
-        envelope=_envelope.encode(method.name, kwargs),
-        memo=_envelope.start_memo(method.name, options.memo),
-        options=resolved_options(options, method.name, config.workflow),
-        workflow_id=options.workflow_id
-        or _envelope.default_workflow_id(workflow.name, method.name, uuid.uuid4()),
-        task_queue=options.task_queue or workflow.task_queue or default_queue,
-    )
+class StartPlans:
+    """One engine's starts resolved once per entry method and options object, on first use.
+
+    What a start derives from its method and options alone (the memo, the resolved options,
+    the queue) is the same on every call through one proxy, so only the input and the default
+    id are made per call. Each entry holds its options and method, so their ids cannot be
+    reused while it lives; options made per call are kept to a bounded number.
+
+    Example:
+        >>> plans = StartPlans(RuntimeConfig(), "orders")
+        >>> plans.default_queue
+        'orders'
+    """
+
+    __slots__ = ("_plans", "config", "default_queue")
+
+    def __init__(self, config: RuntimeConfig, default_queue: str) -> None:
+        self.config = config
+        self.default_queue = default_queue
+        self._plans: dict[tuple[int, int], _Plan] = {}
+
+    def request(
+        self,
+        workflow: WorkflowDefinition,
+        method: MethodDefinition,
+        kwargs: dict[str, Any],
+        options: StartOptions,
+    ) -> StartRequest:
+        """Resolve a start of `method` with bound `kwargs` under `options` and the engine's defaults."""
+        plan = self._plans.get((id(options), id(method)))
+        if plan is None or plan.given is not options or plan.method is not method:
+            plan = self._plan(workflow, method, options)
+        return StartRequest(
+            workflow,
+            method,
+            {"method": method.name, "kwargs": kwargs},  # `_envelope.encode`, without the call
+            plan.memo,
+            plan.options,
+            options.workflow_id or f"{plan.id_prefix}{_envelope.unique_suffix()}",
+            plan.task_queue,
+        )
+
+    def _plan(self, workflow: WorkflowDefinition, method: MethodDefinition, options: StartOptions) -> _Plan:
+        if len(self._plans) >= _MAX_PLANS:
+            self._plans.clear()
+        plan = self._plans[(id(options), id(method))] = _Plan(
+            given=options,
+            method=method,
+            # Shared by every start of the plan: nothing downstream changes a start's memo.
+            memo=_envelope.start_memo(method.name, options.memo),
+            options=resolved_options(options, method.name, self.config.workflow),
+            id_prefix=_envelope.default_workflow_id(workflow.name, method.name, ""),
+            task_queue=options.task_queue or workflow.task_queue or self.default_queue,
+        )
+        return plan
+
+
+class _Plan(NamedTuple):
+    given: StartOptions
+    method: MethodDefinition
+    memo: dict[str, Any]
+    options: StartOptions
+    id_prefix: str
+    task_queue: str
+
+
+_MAX_PLANS = 1024
 
 
 def resolved_options(options: StartOptions, method: str, defaults: WorkflowDefaults) -> StartOptions:

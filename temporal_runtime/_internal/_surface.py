@@ -18,7 +18,7 @@ from temporal_runtime._internal import _registry
 from temporal_runtime._internal._failures import translate
 from temporal_runtime._internal._handles import RawUpdateHandle, RawWorkflowHandle
 from temporal_runtime._internal._proxy import proxy_class
-from temporal_runtime._internal._start import NO_OPTIONS, start_request
+from temporal_runtime._internal._start import NO_OPTIONS, StartPlans, StartRequest
 from temporal_runtime._internal._types import MethodParams, ReturnType, WorkflowType
 from temporal_runtime._internal._workflow_defn import MethodDefinition, WorkflowDefinition
 from temporal_runtime.client import MethodHandle, WorkflowClient, WorkflowStatus
@@ -48,6 +48,7 @@ class EngineSurface:
     task_queue: str
     config: RuntimeConfig
     _state: EngineState = EngineState.NOT_STARTED
+    _start_plans: StartPlans | None = None
 
     # -- the backend ---------------------------------------------------------------------------
 
@@ -57,17 +58,8 @@ class EngineSurface:
     async def _close(self) -> None:
         raise NotImplementedError
 
-    async def _start_run(
-        self,
-        workflow: WorkflowDefinition,
-        envelope: dict[str, Any],
-        memo: dict[str, Any],
-        options: StartOptions,
-        *,
-        workflow_id: str,
-        task_queue: str,
-    ) -> RawWorkflowHandle:
-        """Start one run: `options` have the configuration's defaults, id and queue are resolved."""
+    async def _start_run(self, request: StartRequest) -> RawWorkflowHandle:
+        """Start one run: its options have the configuration's defaults, id and queue are resolved."""
         raise NotImplementedError
 
     def _run_handle(self, workflow_id: str, run_id: str | None) -> RawWorkflowHandle:
@@ -174,18 +166,9 @@ class EngineSurface:
             ...     await engine.start_bound(definition, method, {"n": 1}, StartOptions())
         """
         self._require_running()
-        request = start_request(
-            workflow, method, kwargs, options, config=self.config, default_queue=self.task_queue
-        )
+        request = self._start_request(workflow, method, kwargs, options)
         try:
-            raw = await self._start_run(
-                workflow,
-                request.envelope,
-                request.memo,
-                request.options,
-                workflow_id=request.workflow_id,
-                task_queue=request.task_queue,
-            )
+            raw = await self._start_run(request)
         except Exception as err:
             raise translate(
                 err,
@@ -195,6 +178,18 @@ class EngineSurface:
                 action="start",
             ) from err
         return MethodHandle(self, raw, workflow, method)
+
+    def _start_request(
+        self,
+        workflow: WorkflowDefinition,
+        method: MethodDefinition,
+        kwargs: dict[str, Any],
+        options: StartOptions,
+    ) -> StartRequest:
+        plans = self._start_plans
+        if plans is None or plans.config is not self.config or plans.default_queue != self.task_queue:
+            plans = self._start_plans = StartPlans(self.config, self.task_queue)
+        return plans.request(workflow, method, kwargs, options)
 
     def _bind(
         self,

@@ -18,7 +18,6 @@ from temporal_runtime._internal._messaging import MessagingSurface
 from temporal_runtime._internal._start import StartMessage, StartRequest
 from temporal_runtime._internal._start_payloads import StartPayloads
 from temporal_runtime.errors import OptionError
-from temporal_runtime.options import StartOptions
 
 
 class TemporalMessaging(MessagingSurface):
@@ -31,21 +30,19 @@ class TemporalMessaging(MessagingSurface):
 
     _start_payloads: StartPayloads | None = None
 
-    def _start_kwargs(
-        self, options: StartOptions, *, workflow_id: str, task_queue: str, memo: dict[str, Any]
-    ) -> dict[str, Any]:
+    def _start_kwargs(self, request: StartRequest) -> dict[str, Any]:
         """The keywords of every ``start_workflow`` this engine makes (plain and with a message)."""
         payloads = self._start_payloads
         if payloads is None or payloads.client is not self.client:
             payloads = self._start_payloads = StartPayloads(self.client)
-        return payloads.start_kwargs(options, workflow_id=workflow_id, task_queue=task_queue, memo=memo)
+        return payloads.start_kwargs(
+            request.options, workflow_id=request.workflow_id, task_queue=request.task_queue, memo=request.memo
+        )
 
     async def _send_with_start(
         self, request: StartRequest, message: StartMessage
     ) -> tuple[RawWorkflowHandle, RawUpdateHandle | None]:
-        kwargs = self._start_kwargs(
-            request.options, workflow_id=request.workflow_id, task_queue=request.task_queue, memo=request.memo
-        )
+        kwargs = self._start_kwargs(request)
         name = request.workflow.name
         if message.kind == "signal":
             handle = await self.client.start_workflow(

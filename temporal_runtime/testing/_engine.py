@@ -16,7 +16,7 @@ from temporal_runtime._internal import _envelope, _registry
 from temporal_runtime._internal._codec import resolve_codec
 from temporal_runtime._internal._failures import translate
 from temporal_runtime._internal._handles import RawWorkflowHandle
-from temporal_runtime._internal._workflow_defn import WorkflowDefinition
+from temporal_runtime._internal._start import StartRequest
 from temporal_runtime.activity import Activity
 from temporal_runtime.client import ExecutionStatus, WorkflowStatus
 from temporal_runtime.codec import PayloadCodec
@@ -165,16 +165,9 @@ class InMemoryEngine(InMemoryMessaging):
         if diverged is not None:
             raise diverged
 
-    async def _start_run(
-        self,
-        workflow: WorkflowDefinition,
-        envelope: dict[str, Any],
-        memo: dict[str, Any],
-        options: StartOptions,
-        *,
-        workflow_id: str,
-        task_queue: str,
-    ) -> RawWorkflowHandle:
+    async def _start_run(self, request: StartRequest) -> RawWorkflowHandle:
+        workflow, envelope, memo, options = request.workflow, request.envelope, request.memo, request.options
+        workflow_id, task_queue = request.workflow_id, request.task_queue
         refuse_unhonoured(workflow, options)
         options = dataclasses.replace(options, workflow_id=workflow_id, task_queue=task_queue)
         codec = self._scheduler.codec

@@ -6,6 +6,7 @@ the server with and without the reuse (an interceptor on the client turns it off
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -16,13 +17,13 @@ import temporalio.service
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from temporal_runtime import TemporalEngine, Workflow
-from temporal_runtime._internal import _start_payloads
+from temporal_runtime._internal import _start, _start_payloads
 from temporal_runtime._internal._codec import as_temporal, data_converter
 from temporal_runtime._internal._envelope import METHOD_MEMO_KEY
 from temporal_runtime._internal._payloads import PayloadLimitInterceptor
-from temporal_runtime._internal._start import NO_OPTIONS, resolved_options
+from temporal_runtime._internal._start import NO_OPTIONS, StartPlans, resolved_options
 from temporal_runtime._internal._start_payloads import StartPayloads
-from temporal_runtime.config import WorkflowDefaults
+from temporal_runtime.config import RuntimeConfig, WorkflowDefaults
 from temporal_runtime.encryption import EncryptionCodec
 from temporal_runtime.options import StartOptions
 
@@ -155,3 +156,26 @@ def test_default_options_are_resolved_once_per_method_and_configuration() -> Non
         timedelta(seconds=30),
         "mine",
     )
+
+
+def test_a_plan_is_made_once_per_method_and_options_object_and_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_start, "_MAX_PLANS", 4)
+    plans = StartPlans(RuntimeConfig(), "q")
+    definition = StartPathWorkflow.__temporal_runtime__
+    go = definition.method("go")
+    first = plans.request(definition, go, {"n": 1}, NO_OPTIONS)
+    second = plans.request(definition, go, {"n": 2}, NO_OPTIONS)
+    assert first.memo is second.memo and first.options is second.options  # resolved once
+    assert (first.envelope, second.envelope) == (
+        {"method": "go", "kwargs": {"n": 1}},
+        {"method": "go", "kwargs": {"n": 2}},
+    )
+    assert first.workflow_id != second.workflow_id and first.task_queue == "q"
+    suffix = first.workflow_id.removeprefix("StartPathWorkflow-go-")
+    assert str(uuid.UUID(suffix)) == suffix and uuid.UUID(suffix).version == 4
+    for n in range(10):  # options made per call: a fresh plan each, the cache kept bounded
+        own = plans.request(definition, go, {"n": n}, StartOptions(workflow_id=f"w-{n}", memo={"k": n}))
+        assert (own.workflow_id, own.memo) == (f"w-{n}", {"k": n, METHOD_MEMO_KEY: "go"})
+        assert len(plans._plans) <= 4  # pyright: ignore[reportPrivateUsage]
