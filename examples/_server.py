@@ -1,10 +1,13 @@
-"""Where the examples find Temporal: $TEMPORAL_ADDRESS if set, else an embedded dev server."""
+"""How the examples run: on $TEMPORAL_ADDRESS if set, else on an embedded dev server; and how they end."""
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncGenerator
+import sys
+from collections.abc import AsyncGenerator, Callable, Coroutine
 from contextlib import asynccontextmanager
+from typing import Any
 
 from temporal_runtime import DevServer, TemporalEngine
 
@@ -22,3 +25,16 @@ async def example_engine(task_queue: str, *, ui: bool = False) -> AsyncGenerator
             print(f"Temporal dev server at {server.address}; Web UI at {server.ui_url}")
         async with TemporalEngine(url=server.address, task_queue=task_queue) as engine:
             yield engine
+
+
+def run_example(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run an example's `main` to the end, then leave the process at once.
+
+    temporalio's native threads may still be winding down while Python finalizes, which can
+    crash a process whose work is done (temporalio/sdk-python#300), so after flushing the
+    example leaves with `os._exit`. An exception from `main` propagates as usual.
+    """
+    asyncio.run(main())
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

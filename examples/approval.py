@@ -5,11 +5,9 @@ Run: python -m examples.approval
 
 from __future__ import annotations
 
-import asyncio
-
 from pydantic import BaseModel
 
-from examples._server import example_engine
+from examples._server import example_engine, run_example
 from temporal_runtime import TemporalEngine, Workflow, wf_query, wf_signal
 
 
@@ -59,4 +57,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_example(main)

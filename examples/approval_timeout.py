@@ -9,11 +9,9 @@ Run: python -m examples.approval_timeout
 
 from __future__ import annotations
 
-import asyncio
-
 from pydantic import BaseModel
 
-from examples._server import example_engine
+from examples._server import example_engine, run_example
 from temporal_runtime import TemporalEngine, Workflow, activity_def, wf_query, wf_signal
 
 
@@ -80,4 +78,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_example(main)

@@ -9,11 +9,9 @@ Run: python -m examples.batch
 
 from __future__ import annotations
 
-import asyncio
-
 from pydantic import BaseModel
 
-from examples._server import example_engine
+from examples._server import example_engine, run_example
 from temporal_runtime import MethodHandle, TemporalEngine, Workflow, activity_def
 
 PER_RUN = 1_000
@@ -65,4 +63,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_example(main)

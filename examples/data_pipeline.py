@@ -5,13 +5,12 @@ Run: python -m examples.data_pipeline
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
 
-from examples._server import example_engine
+from examples._server import example_engine, run_example
 from temporal_runtime import RetryPolicy, TemporalEngine, Workflow, activity_def
 
 
@@ -69,4 +68,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_example(main)

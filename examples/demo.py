@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import sys
 from collections.abc import AsyncGenerator
 from pathlib import Path
 
+from examples._server import run_example
 from examples.orders import Item, Order, OrderProcessingWorkflow
 from temporal_runtime import DevServer, TemporalEngine
 
@@ -69,8 +68,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
-    # temporalio's native threads may still be winding down while Python finalizes, which
-    # can abort the process after the demo has finished (temporalio/sdk-python#300).
-    sys.stdout.flush()
-    os._exit(0)
+    run_example(main)

@@ -13,7 +13,7 @@ import uuid
 
 from pydantic import BaseModel
 
-from examples._server import example_engine
+from examples._server import example_engine, run_example
 from temporal_runtime import ScheduleInfo, TemporalEngine, Workflow, activity_def
 
 
@@ -67,4 +67,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_example(main)

@@ -9,12 +9,11 @@ Run: python -m examples.saga_booking
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from pydantic import BaseModel
 
-from examples._server import example_engine
+from examples._server import example_engine, run_example
 from temporal_runtime import (
     ApplicationError,
     RetryPolicy,
@@ -124,4 +123,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_example(main)

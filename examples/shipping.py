@@ -12,11 +12,9 @@ Run: python -m examples.shipping
 
 from __future__ import annotations
 
-import asyncio
-
 from pydantic import BaseModel
 
-from examples._server import example_engine
+from examples._server import example_engine, run_example
 from temporal_runtime import TemporalEngine, Workflow, activity_def, wf_query, wf_signal, wf_update
 
 
@@ -94,4 +92,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_example(main)
