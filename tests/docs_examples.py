@@ -1,8 +1,11 @@
-"""Load the ``# docs-example: NAME`` code blocks of the guides (docs/testing.md unless told) as modules."""
+"""The ``# docs-example: NAME`` code blocks of the guides (docs/testing.md unless told): loaded as
+modules, or run as scripts in a process of their own."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+import os
 import re
 import sys
 from pathlib import Path
@@ -33,3 +36,17 @@ def load_example(name: str, folder: Path, doc: Path = DOC) -> ModuleType:
 
 def example_tests(module: ModuleType) -> list[str]:
     return [n for n in vars(module) if n.startswith("test_") and callable(getattr(module, n))]
+
+
+async def run_script(folder: Path, script: str, *args: str, timeout: float = 120) -> str:
+    """Run `folder`/`script` in a process of its own (importing from `folder` and the repo) and
+    return what it printed; it must exit 0."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(folder), str(ROOT)])}
+    env.pop("TEMPORAL_RUNTIME_CONFIG", None)  # the examples run on the defaults, as a reader's would
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, script, *args,
+        cwd=folder, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), timeout)
+    assert process.returncode == 0, out.decode()[-2000:] + err.decode()[-4000:]
+    return out.decode()

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from pathlib import Path
 
 from temporal_runtime.testing.pytest_plugin import SharedDevServer
-from tests.docs_examples import OPERATIONS, ROOT, doc_examples
+from tests.docs_examples import OPERATIONS, doc_examples, run_script
 
 RUNNER = """
 import asyncio, os, sys
@@ -23,12 +20,5 @@ os._exit(0)  # temporalio's native threads can abort a finishing interpreter (sd
 async def test_the_encryption_example_runs(dev_server: SharedDevServer, tmp_path: Path) -> None:
     (tmp_path / "encryption_example.py").write_text(doc_examples(OPERATIONS)["encryption"])
     (tmp_path / "run_example.py").write_text(RUNNER)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
-    env.pop("TEMPORAL_RUNTIME_CONFIG", None)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "run_example.py", dev_server.address,
-        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    assert process.returncode == 0, err.decode()[-3000:]
-    assert out.decode().strip() == "kept the card ending 4242"
+    out = await run_script(tmp_path, "run_example.py", dev_server.address)
+    assert out.strip() == "kept the card ending 4242"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
 import re
-import sys
 from pathlib import Path
 
 from temporal_runtime import DevServer
+from tests.docs_examples import run_script
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "guide.md"
@@ -43,17 +41,5 @@ def guide_module(address: str) -> str:
 async def test_guide_examples_run(dev_server: DevServer, tmp_path: Path) -> None:
     (tmp_path / "guide_example.py").write_text(guide_module(dev_server.address))
     (tmp_path / "run_guide.py").write_text(RUNNER)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
-    env.pop("TEMPORAL_RUNTIME_CONFIG", None)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "run_guide.py",
-        dev_server.address,
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    assert process.returncode == 0, err.decode()[-3000:]
-    assert "guide ok" in out.decode()
+    out = await run_script(tmp_path, "run_guide.py", dev_server.address)
+    assert "guide ok" in out

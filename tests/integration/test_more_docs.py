@@ -6,13 +6,10 @@ every registered workflow must not meet them after this test, when their modules
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from pathlib import Path
 
 from temporal_runtime import DevServer
-from tests.docs_examples import ROOT, doc_examples
+from tests.docs_examples import ROOT, doc_examples, run_script
 
 MORE = ROOT / "docs" / "more.md"
 EXAMPLES = [
@@ -56,17 +53,5 @@ async def test_doc_examples_run(dev_server: DevServer, tmp_path: Path) -> None:
         (tmp_path / f"{module}.py").write_text(code)
         names.append(module)
     (tmp_path / "run_more.py").write_text(RUNNER)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "run_more.py",
-        dev_server.address,
-        *names,
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 600)
-    assert process.returncode == 0, out.decode()[-2000:] + err.decode()[-4000:]
-    assert out.decode().split() == [word for name in names for word in ("ok", name)]
+    out = await run_script(tmp_path, "run_more.py", dev_server.address, *names, timeout=600)
+    assert out.split() == [word for name in names for word in ("ok", name)]
