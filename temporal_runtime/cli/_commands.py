@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, create_model
@@ -17,6 +15,7 @@ from temporal_runtime.cli._discovery import (
     import_modules,
     method_kwargs,
     read_json,
+    read_source,
     resolve_method,
 )
 from temporal_runtime.cli._output import Output, Progress, dumps, jsonable, table, when
@@ -45,11 +44,8 @@ def api_key(args: argparse.Namespace) -> str | None:
         return given
     if args.api_key is not None:
         raise UsageError("give --api-key or --api-key-file, not both")
+    key = read_source(args.api_key_file, option="--api-key-file").strip()
     source = "stdin" if args.api_key_file == "-" else args.api_key_file
-    try:
-        key = (sys.stdin.read() if args.api_key_file == "-" else Path(args.api_key_file).read_text()).strip()
-    except OSError as err:
-        raise UsageError(f"--api-key-file: cannot read {source}: {err.strerror or err}") from None
     if not key:
         raise UsageError(f"--api-key-file: {source} is empty; it must hold the API key")
     return key

@@ -99,17 +99,20 @@ def resolve_method(target: str) -> tuple[WorkflowDefinition, MethodDefinition]:
     return definition, found
 
 
+def read_source(source: str, *, option: str) -> str:
+    """The text of file `source` (``-``: stdin) that `option` names; a `UsageError` if unreadable."""
+    try:
+        return sys.stdin.read() if source == "-" else Path(source).read_text()
+    except OSError as err:
+        shown = "stdin" if source == "-" else source
+        raise UsageError(f"{option}: cannot read {shown}: {err.strerror or err}") from None
+
+
 def read_json(raw: str | None, *, option: str = "--input") -> Any:
     """The JSON value of ``--input``: inline JSON, ``@path`` for a file, ``@-`` for stdin."""
     if raw is None:
         return None
-    text = raw
-    if raw.startswith("@"):
-        source = raw[1:]
-        try:
-            text = sys.stdin.read() if source == "-" else Path(source).read_text()
-        except OSError as err:
-            raise UsageError(f"{option}: cannot read {source}: {err.strerror or err}") from None
+    text = read_source(raw[1:], option=option) if raw.startswith("@") else raw
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:

@@ -40,6 +40,13 @@ class _Child:
     crashes: list[float] = field(default_factory=list[float])
 
 
+def _own_option(arg: str) -> bool:
+    # argparse takes any unambiguous prefix (`--proc 3`), so a prefix of one is that option too:
+    # passed on, `--proc` would make every process a supervisor in turn.
+    name = arg.split("=", 1)[0]
+    return name.startswith("--") and len(name) > 2 and any(own.startswith(name) for own in _OWN_OPTIONS)
+
+
 def child_args(argv: list[str], index: int, args: argparse.Namespace) -> list[str]:
     """The command line of worker process `index`: the same, without --processes, with its ports."""
     out: list[str] = []
@@ -47,13 +54,10 @@ def child_args(argv: list[str], index: int, args: argparse.Namespace) -> list[st
     for arg in argv:
         if skip:
             skip = False
-            continue
-        if arg in _OWN_OPTIONS:
-            skip = True
-            continue
-        if arg.startswith(tuple(f"{option}=" for option in _OWN_OPTIONS)):
-            continue
-        out.append(arg)
+        elif _own_option(arg):
+            skip = "=" not in arg  # its value is the next argument
+        else:
+            out.append(arg)
     if "--json" not in out:
         out.append("--json")
     # Each process needs its own ports: the given one plus the process's index.
@@ -117,24 +121,25 @@ class Supervisor:
                 return code
             now = loop.time()
             child.crashes = [t for t in child.crashes if now - t < CRASH_WINDOW] + [now]
+            giving_up = len(child.crashes) >= CRASH_LIMIT
+            then = (
+                f"it died {CRASH_LIMIT} times within {CRASH_WINDOW:.0f} s, so all stop; run one "
+                "`temporal-runtime worker` without --processes to see why"
+                if giving_up
+                else "restarting"
+            )
             self.out.emit(
                 {"event": "process_died", "process": child.index, "pid": child.process.pid, "code": code},
-                f"worker process {child.index} (pid {child.process.pid}) exited with code {code}; restarting",
+                f"worker process {child.index} (pid {child.process.pid}) exited with code {code}; {then}",
                 line=True,
             )
-            logger.error("worker process %d exited with code %d", child.index, code)
-            if len(child.crashes) >= CRASH_LIMIT:
-                logger.error(
-                    "worker process %d died %d times in %ss; giving up",
-                    child.index,
-                    CRASH_LIMIT,
-                    CRASH_WINDOW,
-                )
-                await self.stop()
+            logger.error("worker process %d exited with code %d; %s", child.index, code, then)
+            if giving_up:
+                self.stop()
                 return code or 1
             await asyncio.sleep(RESTART_DELAY)
 
-    async def stop(self, signum: int = signal.SIGTERM) -> None:
+    def stop(self, signum: int = signal.SIGTERM) -> None:
         """Pass `signum` on to every process (each drains as a single worker does)."""
         self._stopping = True
         for child in self.children:
@@ -146,13 +151,8 @@ class Supervisor:
         """Supervise until SIGTERM/SIGINT; 0 when every process drained and exited cleanly."""
         loop = asyncio.get_running_loop()
 
-        stopping: list[asyncio.Future[None]] = []
-
-        def on_signal(signum: int) -> None:
-            stopping.append(asyncio.ensure_future(self.stop(signum)))
-
         for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, on_signal, signum)
+            loop.add_signal_handler(signum, self.stop, signum)
         self.out.emit(
             {"event": "supervising", "processes": len(self.children)},
             f"supervising {len(self.children)} worker processes",

@@ -228,6 +228,11 @@ def test_worker_processes_get_the_same_command_line_and_their_own_ports() -> Non
     assert child_args(argv, 2, args) == [
         "worker", "app", "-q", "o", "--json", "--health-port", "8082", "--metrics-port", "9092",
     ]  # fmt: skip
+    # argparse takes unambiguous prefixes: those are the supervisor's own options too.
+    short = ["worker", "app", "--proc", "3", "--health-p=8080", "--api-key-f", "-", "-q", "o"]
+    assert child_args(short, 2, args) == [
+        "worker", "app", "-q", "o", "--json", "--health-port", "8082", "--metrics-port", "9092",
+    ]  # fmt: skip
     free = argparse.Namespace(processes=2, health_port=0, metrics_port=None)
     assert child_args(["worker", "app", "--processes=2", "--health-port", "0"], 1, free) == [
         "worker", "app", "--json", "--health-port", "0",
