@@ -29,12 +29,9 @@ from temporalio.exceptions import ApplicationError
 
 from temporal_runtime._internal import _dispatch, _envelope
 from temporal_runtime._internal._payloads import encode_checked
-from temporal_runtime._internal._sandbox_errors import RestrictedWorkflowAccessError, refusal
+from temporal_runtime._internal._sandbox_errors import refusing
 from temporal_runtime._internal._temporal_runtime import TemporalWorkflowRuntime, workflow_fake
 from temporal_runtime._internal._workflow_defn import HandlerDefinition, MethodDefinition, WorkflowDefinition
-
-# A run whose input is invalid fails with that error; until it does, its object was never
-# initialised (its `__init__` takes the input), so its handlers must not touch it.
 
 # Where each generated class keeps the `WorkflowDefinition` it serves, and temporalio its own.
 ADAPTED_ATTR = "__temporal_runtime_adapted__"
@@ -63,12 +60,10 @@ def _make_signal(handler: HandlerDefinition) -> Callable[..., Any]:
         if self.input_error is not None:
             return
         found: HandlerDefinition = self.definition.handlers[attr]
-        try:
+        with refusing(found.qualname):
             result = _dispatch.signal(self.instance, found, args, twf.logger, twf.payload_converter())
             if inspect.isawaitable(result):
                 await result
-        except RestrictedWorkflowAccessError as err:
-            raise refusal(err, found.qualname) from None
 
     return twf.signal(name=handler.name)(_one_raw_input(on_signal))
 
@@ -80,10 +75,8 @@ def _make_query(handler: HandlerDefinition) -> Callable[..., Any]:
         if self.input_error is not None:
             raise self.input_error
         found: HandlerDefinition = self.definition.handlers[attr]
-        try:
+        with refusing(found.qualname):
             return _dispatch.query(self.instance, found, args, twf.payload_converter())
-        except RestrictedWorkflowAccessError as err:
-            raise refusal(err, found.qualname) from None
 
     return twf.query(name=handler.name)(_one_raw_input(on_query))
 
@@ -91,25 +84,21 @@ def _make_query(handler: HandlerDefinition) -> Callable[..., Any]:
 def _make_update(handler: HandlerDefinition) -> Callable[..., Any]:
     attr = handler.attr
 
-    # temporalio runs the validator first and hands the handler the same raw arguments;
-    # converting them again is cheap, and keeps one path for both runtimes.
+    # temporalio runs the validator first (but not on replay) and hands the handler the same
+    # raw arguments, so the handler decodes and validates them again: one path for both runtimes.
     async def on_update(self: Any, *args: Any) -> Any:
         found: HandlerDefinition = self.definition.handlers[attr]
         converter = twf.payload_converter()
-        try:
+        with refusing(found.qualname):
             result = await _dispatch.update(self.instance, found, _dispatch.call_args(found, args, converter))
-        except RestrictedWorkflowAccessError as err:
-            raise refusal(err, found.qualname) from None
         return encode_checked(converter, result, f"the result of update '{found.name}'")
 
     def validate(self: Any, *args: Any) -> None:
         if self.input_error is not None:
             raise self.input_error
         found: HandlerDefinition = self.definition.handlers[attr]
-        try:
+        with refusing(found.qualname):
             _dispatch.validate_update(self.instance, found, args, twf.payload_converter())
-        except RestrictedWorkflowAccessError as err:
-            raise refusal(err, found.qualname) from None
 
     update = twf.update(name=handler.name)(_one_raw_input(on_update))
     update.validator(_one_raw_input(validate))
@@ -140,11 +129,11 @@ def build_adapter(defn: WorkflowDefinition) -> type:
                 entry = _envelope.decode(defn, args, twf.payload_converter())
             except ApplicationError as err:
                 input_error = err
+        # A run whose input is invalid fails with that error; until it does, its object was never
+        # initialised (its `__init__` takes the input), so its handlers must not touch it.
         self.input_error, self.entry = input_error, entry
-        try:
+        with refusing(f"{defn.cls.__name__}.__init__"):
             self.instance = _dispatch.new_instance(defn, self.runtime, entry[1] if entry else None)
-        except RestrictedWorkflowAccessError as err:
-            raise refusal(err, f"{defn.cls.__name__}.__init__") from None
 
     async def run(self: Any, *args: Any) -> Any:
         if self.input_error is not None:
@@ -153,10 +142,8 @@ def build_adapter(defn: WorkflowDefinition) -> type:
         method, kwargs = self.entry or _envelope.decode(defn, args, twf.payload_converter())
         self.runtime.method = method.name
         fake = workflow_fake(defn.name, method.name)
-        try:
+        with refusing(method.qualname):
             result = await _dispatch.run_entry(self.instance, defn, method, kwargs, fake)
-        except RestrictedWorkflowAccessError as err:
-            raise refusal(err, method.qualname) from None
         return encode_checked(twf.payload_converter(), result, f"the result of {defn.name}.{method.name}")
 
     # `@workflow.init` requires `__init__` to take exactly what run takes.

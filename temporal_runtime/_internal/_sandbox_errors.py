@@ -21,9 +21,9 @@ import temporalio.workflow as twf
 from temporalio.exceptions import ApplicationError
 from temporalio.worker.workflow_sandbox import RestrictedWorkflowAccessError
 
-__all__ = ["RestrictedWorkflowAccessError", "refusal", "refused"]
-
 from temporal_runtime._internal._determinism_rules import Rule, rule_for
+
+__all__ = ["RestrictedWorkflowAccessError", "refusal", "refusing"]
 
 REFUSED = "RestrictedWorkflowAccessError"
 _ANYTHING = Rule(
@@ -50,18 +50,32 @@ def _call_site(err: BaseException) -> str:
     return found
 
 
-def refused(err: RestrictedWorkflowAccessError, where: str) -> ApplicationError:
-    """The non-retryable failure for a call the sandbox refused in `where` (``Orders.process``)."""
+def refusal(err: RestrictedWorkflowAccessError, where: str) -> ApplicationError:
+    """The non-retryable failure for a call the sandbox refused in `where` (``Orders.process``),
+    logged once: the worker's log says it too (quiet during replays)."""
     name = _refused_name(err)
     rule = rule_for(name, has_args=True) or rule_for(name, has_args=False) or _ANYTHING
     message = (
         f"{where} called {name}{_call_site(err)}, which the workflow sandbox refuses: it {rule.advice(name)}"
     )
+    twf.logger.warning("%s", message)
     return ApplicationError(message, type=REFUSED, non_retryable=True)
 
 
-def refusal(err: RestrictedWorkflowAccessError, where: str) -> ApplicationError:
-    """`refused`, logged once: the worker's log says it too (quiet during replays)."""
-    failure = refused(err, where)
-    twf.logger.warning("%s", failure.message)
-    return failure
+class refusing:  # used as a statement: `with refusing(where):`
+    """Turns a sandbox refusal inside the block into `refusal` (every generated handler uses it).
+
+    A class, not `contextlib.contextmanager`: it wraps every handler call and run.
+    """
+
+    __slots__ = ("where",)
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, tb: object) -> None:
+        if isinstance(err, RestrictedWorkflowAccessError):
+            raise refusal(err, self.where) from None
