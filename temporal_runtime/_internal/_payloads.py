@@ -190,16 +190,22 @@ class _Outbound(temporalio.client.OutboundInterceptor):
         self, input: temporalio.client.StartWorkflowUpdateWithStartInput
     ) -> temporalio.client.WorkflowUpdateHandle[Any]:
         start, update = input.start_workflow_input, input.update_workflow_input
-        start.args = _encode_args(
-            start.args, lambda: _started(start.workflow, start.args), start.id, start.workflow
-        )
-        update.args = _encode_args(
-            update.args,
-            lambda: f"update '{update.update}' to workflow '{start.id}'",
-            start.id,
-            start.workflow,
-            reserve=UPDATE_RESERVE,
-        )
+        try:
+            start.args = _encode_args(
+                start.args, lambda: _started(start.workflow, start.args), start.id, start.workflow
+            )
+            update.args = _encode_args(
+                update.args,
+                lambda: f"update '{update.update}' to workflow '{start.id}'",
+                start.id,
+                start.workflow,
+                reserve=UPDATE_RESERVE,
+            )
+        except BaseException as err:
+            # The operation's start handle is settled only by temporalio's own client code, which
+            # a refusal here never reaches: settle it as that code does, or it is awaited forever.
+            input._on_start_error(err)  # pyright: ignore[reportPrivateUsage]
+            raise
         return await super().start_update_with_start_workflow(input)
 
 

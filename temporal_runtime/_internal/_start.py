@@ -70,12 +70,12 @@ class StartPlans:
     ) -> StartRequest:
         """Resolve a start of `method` with bound `kwargs` under `options` and the engine's defaults."""
         plan = self._plans.get((id(options), id(method)))
-        if plan is None or plan.given is not options or plan.method is not method:
+        if plan is None:  # a plan holds its options and method, so their ids stay theirs
             plan = self._plan(workflow, method, options)
         return StartRequest(
             workflow,
             method,
-            {"method": method.name, "kwargs": kwargs},  # `_envelope.encode`, without the call
+            _envelope.encode(method.name, kwargs),
             plan.memo,
             plan.options,
             options.workflow_id or f"{plan.id_prefix}{_envelope.unique_suffix()}",

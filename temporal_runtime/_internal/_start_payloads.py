@@ -70,7 +70,7 @@ class StartPayloads:
             return self._encoded(options, workflow_id, task_queue, memo, method)
         key = (id(options), method, task_queue)
         found = self._templates.get(key)
-        if found is None or found[0] is not options:
+        if found is None:  # an entry holds its options, so their id stays theirs
             if len(self._templates) >= _MAX_TEMPLATES:
                 self._templates.clear()  # options made per call: keep the cache bounded
             template = self._encoded(options, workflow_id, task_queue, memo, method)

@@ -67,7 +67,7 @@ class TemporalMessaging(MessagingSurface):
             )
         except BaseException:
             # The operation holds the start's own outcome too; read it, the caller gets the error.
-            with contextlib.suppress(BaseException):
+            with contextlib.suppress(Exception):  # a cancellation of the caller still propagates
                 await operation.workflow_handle()
             raise
         return await operation.workflow_handle(), update

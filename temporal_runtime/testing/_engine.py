@@ -172,7 +172,7 @@ class InMemoryEngine(InMemoryMessaging):
         options = dataclasses.replace(options, workflow_id=workflow_id, task_queue=task_queue)
         codec = self._scheduler.codec
         encoded = json_round_trip(envelope, f"the input of {workflow.name}", codec)
-        method = workflow.method(encoded["method"])
+        method = request.method
         existing = self._scheduler.executions.get(workflow_id)
         if existing is not None and self._conflict(existing, options):
             return InMemoryWorkflowHandle(self._scheduler, existing.workflow_id, existing.run_id)
